@@ -49,7 +49,7 @@ import java.util.function.Supplier;
  * the pure {@code decide} layer from observed facts; this class gathers the facts and carries out the
  * decisions through ports.
  */
-public final class MysqlAgent {
+public final class MysqlAgent implements OcfAgent {
     public static final String VERSION = "0.1.0";
     static final String ROLE_FILE = "role";
     static final String PROMOTED = "promoted";
@@ -253,6 +253,23 @@ public final class MysqlAgent {
     }
 
     // ---------------------------------------------------------------- actions
+
+    @Override
+    public int run(String action) {
+        return switch (action) {
+            case "start" -> start();
+            case "stop" -> stop();
+            case "monitor", "status" -> monitor();
+            case "promote" -> promote();
+            case "demote" -> demote();
+            case "notify" -> notifyAction();
+            case "validate-all" -> validateAll();
+            default -> {
+                log.exitReason("action '" + action + "' is not implemented");
+                yield OcfExit.ERR_UNIMPLEMENTED.code();
+            }
+        };
+    }
 
     public int validateAll() {
         validate(true);

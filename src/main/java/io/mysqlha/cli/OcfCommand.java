@@ -44,38 +44,25 @@ public final class OcfCommand implements Callable<Integer> {
 
     static int run(String agent, String action, Map<String, String> environment, PrintStream out, PrintStream err) {
         OcfEnv env = OcfEnv.of(environment);
-        if (!"mysql".equals(agent)) {
-            err.println("ocf-exit-reason:unknown agent '" + agent + "'");
+        Agents.Kind kind = Agents.kind(agent);
+        if (kind == null) {
+            err.println("ocf-exit-reason:unknown agent '" + agent + "' (known: " + Agents.names() + ")");
             return OcfExit.ERR_UNIMPLEMENTED.code();
         }
         // meta-data answers before anything else, with no environment at all
         if ("meta-data".equals(action)) {
-            out.print(MysqlAgent.metaData());
+            out.print(kind.metaData());
             out.flush();
+            return OcfExit.SUCCESS.code();
+        }
+        if ("usage".equals(action) || "help".equals(action)) {
+            out.println("usage: " + agent + " {" + kind.usage() + "}");
             return OcfExit.SUCCESS.code();
         }
         OcfLog log = new OcfLog("mysqlha-" + agent + "(" + env.resourceName() + ")[" + ProcessHandle.current().pid()
                 + "]", env, JnaSyslog::new, err);
         try {
-            Params params = Params.resolve(env, MysqlParams.PARAMS);
-            MysqlAgent a = new MysqlAgent(env, log, params, ports(env, params));
-            return switch (action) {
-                case "start" -> a.start();
-                case "stop" -> a.stop();
-                case "monitor", "status" -> a.monitor();
-                case "promote" -> a.promote();
-                case "demote" -> a.demote();
-                case "notify" -> a.notifyAction();
-                case "validate-all" -> a.validateAll();
-                case "usage", "help" -> {
-                    out.println("usage: mysql {start|stop|monitor|promote|demote|notify|validate-all|meta-data}");
-                    yield OcfExit.SUCCESS.code();
-                }
-                default -> {
-                    log.exitReason("action '" + action + "' is not implemented");
-                    yield OcfExit.ERR_UNIMPLEMENTED.code();
-                }
-            };
+            return kind.create(env, log).run(action);
         } catch (OcfException e) {
             log.exitReason(e.getMessage());
             return e.exit().code();
@@ -88,7 +75,7 @@ public final class OcfCommand implements Callable<Integer> {
         }
     }
 
-    private static MysqlAgent.Ports ports(OcfEnv env, Params p) {
+    static MysqlAgent.Ports mysqlPorts(OcfEnv env, Params p) {
         CommandRunner runner = new ProcessCommandRunner();
         Path dir = Path.of(p.str("state_dir"), env.resourceName());
         String standalone = env.raw("MYSQLHA_STANDALONE_DIR");
