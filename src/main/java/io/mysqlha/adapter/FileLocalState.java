@@ -74,6 +74,29 @@ public final class FileLocalState implements LocalState {
     }
 
     @Override
+    public void append(String name, String line) {
+        Path target = dir.resolve(name);
+        try {
+            if (!Files.isDirectory(dir)) {
+                Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(
+                        PosixFilePermissions.fromString("rwxr-x---")));
+            }
+            try (FileChannel ch = FileChannel.open(target, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                    StandardOpenOption.APPEND)) {
+                ByteBuffer b = ByteBuffer.wrap((line + "\n").getBytes(StandardCharsets.UTF_8));
+                while (b.hasRemaining()) {
+                    ch.write(b);
+                }
+                if (durable) {
+                    ch.force(true);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot append to " + target + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
     public void delete(String name) {
         try {
             Files.deleteIfExists(dir.resolve(name));

@@ -59,6 +59,52 @@ public final class ProcessCommandRunner implements CommandRunner {
     }
 
     @Override
+    public Result pipe(List<String> producer, List<String> consumer, Deadline deadline) {
+        ProcessBuilder left = new ProcessBuilder(producer)
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        ProcessBuilder right = new ProcessBuilder(consumer);
+        List<Process> ps;
+        try {
+            ps = ProcessBuilder.startPipeline(List.of(left, right));
+        } catch (IOException e) {
+            return new Result(127, "", "cannot run " + producer.get(0) + " | " + consumer.get(0) + ": "
+                    + e.getMessage(), false);
+        }
+        Process a = ps.get(0);
+        Process b = ps.get(1);
+        Drain errA = new Drain(a.getErrorStream());
+        Drain errB = new Drain(b.getErrorStream());
+        Drain out = new Drain(b.getInputStream());
+        errA.start();
+        errB.start();
+        out.start();
+        try {
+            boolean done = a.waitFor(Math.max(1, deadline.remainingMillis()), TimeUnit.MILLISECONDS)
+                    && b.waitFor(Math.max(1, deadline.remainingMillis()), TimeUnit.MILLISECONDS);
+            if (!done) {
+                for (Process p : ps) {
+                    p.descendants().forEach(ProcessHandle::destroyForcibly);
+                    p.destroyForcibly();
+                    p.waitFor(2, TimeUnit.SECONDS);
+                }
+            }
+            errA.join(1000);
+            errB.join(1000);
+            out.join(1000);
+            String err = (errA.text() + errB.text());
+            if (!done) {
+                return new Result(124, out.text(), err, true);
+            }
+            int code = a.exitValue() != 0 ? a.exitValue() : b.exitValue();
+            return new Result(code, out.text(), err, false);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            ps.forEach(Process::destroyForcibly);
+            return new Result(130, out.text(), errA.text() + errB.text(), true);
+        }
+    }
+
+    @Override
     public boolean available(String program) {
         if (program.contains("/")) {
             return Files.isExecutable(Path.of(program));

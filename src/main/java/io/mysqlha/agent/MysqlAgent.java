@@ -7,6 +7,8 @@ import io.mysqlha.decide.MonitorVerdict;
 import io.mysqlha.decide.Quorum;
 import io.mysqlha.decide.SqlProbe;
 import io.mysqlha.dialect.Dialect;
+import io.mysqlha.failover.Compensator;
+import io.mysqlha.model.BinlogCoordinates;
 import io.mysqlha.model.InstanceState;
 import io.mysqlha.model.MariaGtidPos;
 import io.mysqlha.model.MasterInfo;
@@ -574,6 +576,7 @@ public final class MysqlAgent implements OcfAgent {
             }
             if (st.replica().configured()) {
                 drainRelayLog(s, d);
+                compensator().beforePromote(s, d, deadline);
                 s.execute(d.stopReplica());
                 s.execute(d.resetReplicaAll());
             }
@@ -719,10 +722,23 @@ public final class MysqlAgent implements OcfAgent {
             exec(s, d.enableReplicaSemiSync(true));
         }
         Credential repl = credentials().replication();
-        s.executeSecret(d.changeSourceGtid(ep.host(), ep.port(), repl.user(), repl.password(), 1),
-                "CHANGE MASTER TO " + ep.text() + " with GTID");
+        Optional<BinlogCoordinates> at = compensator().beforeRepoint(s, d, st, primary, deadline);
+        if (at.isPresent()) {
+            s.executeSecret(d.changeSourceCoordinates(ep.host(), ep.port(), repl.user(), repl.password(), at.get(), 1),
+                    "CHANGE MASTER TO " + ep.text() + " at " + at.get());
+        } else {
+            s.executeSecret(d.changeSourceGtid(ep.host(), ep.port(), repl.user(), repl.password(), 1),
+                    "CHANGE MASTER TO " + ep.text() + " with GTID");
+        }
         s.execute(d.startReplica());
-        log.info("repoint: replicating from " + primary + " (" + ep.text() + ") with GTID");
+        log.info("repoint: replicating from " + primary + " (" + ep.text() + ") " + at.map(c -> "at " + c).orElse("with GTID"));
+        compensator().afterRepoint(s, d, primary, deadline);
+    }
+
+    /** Log compensation (failover module), wired to this agent's ports. */
+    private Compensator compensator() {
+        return Compensator.of(p, rsc, localNode(), masterInfo().map(MasterInfo::node).orElse(null),
+                new Compensator.Io(io.sql(), io.runner(), io.state(), io.cluster(), io.clock(), credentials()), log);
     }
 
     private int killClients(SqlSession s, Dialect d) {

@@ -56,6 +56,15 @@ public final class MysqlParams {
             ParamSpec.integer("promote_drain_s", 30, "Relay-log drain bound (s)",
                     "How long promote waits for the relay log to be applied before it fails, so that a "
                             + "better candidate is chosen; never more than the promote timeout allows."),
+            ParamSpec.string("compensation_mode", "auto", "Log compensation mode",
+                    "How promotion keeps every transaction some replica received: gtid (catch up by replicating "
+                            + "from the most advanced replica with GTID positioning), filepos (differential relay "
+                            + "logs built from the most advanced replica's relay logs, applied with the client; "
+                            + "needs relay_log_purge=0), or auto (what the replication in place uses)."),
+            ParamSpec.string("salvage_binlog", "auto", "Salvage the dead primary's binlog",
+                    "true: when the old primary's server still answers, copy the tail of its binlog that no "
+                            + "replica received to the new primary; false: never; auto: only without semi-sync "
+                            + "(with semi-sync that never degrades, that tail holds no acknowledged write)."),
             ParamSpec.string("additional_parameters", "", "Extra server options",
                     "Extra options for the server command line, space-separated."));
 

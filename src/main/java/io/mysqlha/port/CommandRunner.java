@@ -21,6 +21,16 @@ public interface CommandRunner {
     /** Runs {@code argv} (no shell) with optional stdin, bounded by the deadline. */
     Result run(List<String> argv, String stdin, Deadline deadline);
 
+    /**
+     * Runs {@code producer | consumer} (no shell): the producer's standard output feeds the consumer's standard
+     * input without passing through this JVM, so binlog streams of any size cost no heap. Both are killed at the
+     * deadline. The result's exit code is the producer's when it failed, else the consumer's; stderr holds both
+     * commands' error output; stdout is the consumer's.
+     */
+    default Result pipe(List<String> producer, List<String> consumer, Deadline deadline) {
+        throw new UnsupportedOperationException("pipelines are not supported by " + getClass().getSimpleName());
+    }
+
     /** True when an executable of that name is on PATH (or the path is executable). */
     boolean available(String program);
 }

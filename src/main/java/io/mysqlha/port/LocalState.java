@@ -10,6 +10,14 @@ public interface LocalState {
     /** Replaces a state file atomically and durably: temp file, fsync, rename, fsync of the directory. */
     void write(String name, String content);
 
+    /**
+     * Appends one line (a newline is added) to a state file, creating it if absent, and makes it durable: for
+     * append-only records such as the failover journal.
+     */
+    default void append(String name, String line) {
+        write(name, read(name).orElse("") + line + "\n");
+    }
+
     /** Removes a state file if present. */
     void delete(String name);
 

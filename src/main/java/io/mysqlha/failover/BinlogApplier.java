@@ -1,0 +1,93 @@
+package io.mysqlha.failover;
+
+import io.mysqlha.model.BinlogCoordinates;
+import io.mysqlha.port.CommandRunner;
+import io.mysqlha.port.Credential;
+import io.mysqlha.port.Deadline;
+import io.mysqlha.port.LocalState;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Applies binlog streams to a server with the command-line tools: {@code mariadb-binlog | mariadb --binary-mode}
+ * (MySQL: {@code mysqlbinlog | mysql}). Passwords go through an option file in the resource's state directory
+ * (mode of that directory: 0750, root), never on a command line, and the file is removed afterwards.
+ */
+final class BinlogApplier {
+    private final CommandRunner runner;
+    private final LocalState state;
+    private final String client;
+    private final String binlogTool;
+    private final boolean mariadb;
+
+    BinlogApplier(CommandRunner runner, LocalState state, String client, String binlogTool, boolean mariadb) {
+        this.runner = runner;
+        this.state = state;
+        this.client = client;
+        this.binlogTool = binlogTool;
+        this.mariadb = mariadb;
+    }
+
+    /** The binlog tool next to the client: mariadb-binlog beside mariadb, mysqlbinlog beside mysql. */
+    static String binlogToolFor(String client, boolean mariadb) {
+        Path c = Path.of(client);
+        String name = mariadb ? "mariadb-binlog" : "mysqlbinlog";
+        return c.getParent() == null ? name : c.getParent().resolve(name).toString();
+    }
+
+    /** Applies a binlog file (a differential relay log) to {@code to}. */
+    CommandRunner.Result applyFile(Path binlog, Node to, Credential admin, Deadline deadline) {
+        List<String> producer = new ArrayList<>(List.of(binlogTool, "--no-defaults"));
+        if (mariadb) {
+            // a diff that crosses a rotation of the primary's binlog holds a mid-stream GTID_LIST
+            producer.add("--skip-gtid-strict-mode");
+        }
+        producer.add(binlog.toString());
+        return withOptionFile(admin, cnf -> runner.pipe(producer, consumer(cnf, to), deadline));
+    }
+
+    /**
+     * Copies a remote server's binlog from {@code from} (inclusive of everything after it) to the end of its last
+     * binlog, into {@code to}: the dead primary's tail.
+     */
+    CommandRunner.Result applyRemoteTail(Node source, BinlogCoordinates from, Node to, Credential admin,
+                                         Deadline deadline) {
+        return withOptionFile(admin, cnf -> {
+            List<String> producer = new ArrayList<>(List.of(binlogTool, "--defaults-file=" + cnf,
+                    "--read-from-remote-server", "--host=" + source.host(), "--port=" + source.port(),
+                    "--protocol=TCP", "--to-last-log", "--start-position=" + from.pos()));
+            if (mariadb) {
+                producer.add("--skip-gtid-strict-mode");
+            }
+            producer.add(from.file());
+            return runner.pipe(producer, consumer(cnf, to), deadline);
+        });
+    }
+
+    private List<String> consumer(String cnf, Node to) {
+        return List.of(client, "--defaults-file=" + cnf, "--host=" + to.host(), "--port=" + to.port(),
+                "--protocol=TCP", "--binary-mode", "--batch", "--max-allowed-packet=1G");
+    }
+
+    private interface WithFile {
+        CommandRunner.Result run(String path);
+    }
+
+    private CommandRunner.Result withOptionFile(Credential admin, WithFile body) {
+        String name = "compensation-client.cnf";
+        state.write(name, "[client]\nuser=" + optionValue(admin.user()) + "\npassword="
+                + optionValue(admin.password()) + "\n");
+        try {
+            return body.run(state.path(name));
+        } finally {
+            state.delete(name);
+        }
+    }
+
+    /** Option-file values are quoted so that '#', spaces and quotes survive. */
+    static String optionValue(String v) {
+        return "\"" + v.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+    }
+}
