@@ -49,6 +49,9 @@ vm_missing_packages() {
 
 # Installs what is missing with apt-get when we may; otherwise reports the VM unavailable.
 vm_ensure_packages() {
+    if [ -n "${MYSQLHA_VM_KERNEL:-}" ] && ! vm_kernel_version >/dev/null; then
+        vm_unavailable "no readable /boot/vmlinuz-$MYSQLHA_VM_KERNEL with IPVS modules (MYSQLHA_VM_KERNEL)"
+    fi
     missing=$(vm_missing_packages)
     [ -z "$missing" ] && return 0
     if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null 2>&1; then
