@@ -5,7 +5,12 @@
 # non-zero status is a real failure.
 
 VM_UNAVAILABLE=77
-VM_CACHE=${MYSQLHA_VM_CACHE:-/var/tmp/mysqlha-ipvs-vm}
+# One cache per user, so that a build as root does not leave others an unwritable directory.
+if [ "$(id -u)" = 0 ]; then
+    VM_CACHE=${MYSQLHA_VM_CACHE:-/var/tmp/mysqlha-ipvs-vm}
+else
+    VM_CACHE=${MYSQLHA_VM_CACHE:-/var/tmp/mysqlha-ipvs-vm-$(id -u)}
+fi
 # Modules of the JVM inside the guest: what the agent jar needs (JDBC, JMX-free logging, XML meta-data).
 VM_JAVA_MODULES=java.base,java.sql,java.naming,java.management,jdk.unsupported,java.xml,java.logging
 VM_PACKAGES="qemu-system-x86 linux-image-amd64 busybox-static ipvsadm cpio"
