@@ -3,6 +3,7 @@ package io.mysqlha.cli;
 import io.mysqlha.agent.MysqlAgent;
 import io.mysqlha.agent.MysqlParams;
 import io.mysqlha.agent.OcfAgent;
+import io.mysqlha.agent.VipAgent;
 import io.mysqlha.ocf.OcfEnv;
 import io.mysqlha.ocf.OcfLog;
 import io.mysqlha.ocf.ParamSpec;
@@ -34,14 +35,18 @@ final class Agents {
                 return new MysqlAgent(env, log, p, OcfCommand.mysqlPorts(env, p));
             });
 
+    static final Kind VIP = new Kind("vip", VipAgent::metaData, "start|stop|monitor|validate-all|meta-data",
+            (env, log) -> new VipAgent(env, log, OcfCommand.vipPorts()));
+
     static Kind kind(String name) {
         return switch (name) {
             case "mysql" -> MYSQL;
+            case "vip" -> VIP;
             default -> null;
         };
     }
 
     static String names() {
-        return "mysql";
+        return "mysql vip";
     }
 }
