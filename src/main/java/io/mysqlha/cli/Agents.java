@@ -4,6 +4,7 @@ import io.mysqlha.agent.MysqlAgent;
 import io.mysqlha.agent.MysqlParams;
 import io.mysqlha.agent.OcfAgent;
 import io.mysqlha.agent.VipAgent;
+import io.mysqlha.agent.VipParams;
 import io.mysqlha.ocf.OcfEnv;
 import io.mysqlha.ocf.OcfLog;
 import io.mysqlha.ocf.ParamSpec;
@@ -36,7 +37,7 @@ final class Agents {
             });
 
     static final Kind VIP = new Kind("vip", VipAgent::metaData, "start|stop|monitor|validate-all|meta-data",
-            (env, log) -> new VipAgent(env, log, OcfCommand.vipPorts()));
+            VipParams.PARAMS, (env, log) -> new VipAgent(env, log, OcfCommand.vipPorts()));
 
     static Kind kind(String name) {
         return switch (name) {
