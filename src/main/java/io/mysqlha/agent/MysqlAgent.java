@@ -319,13 +319,19 @@ public final class MysqlAgent implements OcfAgent {
                 exec(s, d.setReadOnly(true));
             }
             io.state().delete(ROLE_FILE);
-            io.state().write(LIFECYCLE_FILE, CrashGuard.running(bootId(), io.mysqld().runningPid().orElse(0)));
             if (st.semiSync().available()) {
                 // HA replicas ACK; async extras never do, so they can never be what a commit waited for
                 exec(s, d.enableReplicaSemiSync(p.bool("semisync") && isHaNode()));
             }
             Optional<MasterInfo> mi = masterInfo();
-            checkSafeToRejoin(s, d, st, fence, lastEnd, mi);
+            try {
+                checkSafeToRejoin(s, d, st, fence, lastEnd, mi);
+            } catch (OcfException e) {
+                // kept across stops, so the next start checks again instead of taking the stop as clean
+                io.state().write(LIFECYCLE_FILE, CrashGuard.refused(bootId(), e.getMessage()));
+                throw e;
+            }
+            io.state().write(LIFECYCLE_FILE, CrashGuard.running(bootId(), io.mysqld().runningPid().orElse(0)));
             if (mi.isPresent() && !mi.get().node().equals(localNode())) {
                 if (!followsPrimary(st, mi.get())) {
                     repoint(s, d, st, mi.get().node());
@@ -346,7 +352,8 @@ public final class MysqlAgent implements OcfAgent {
      */
     private void checkSafeToRejoin(SqlSession s, Dialect d, InstanceState st, Optional<MasterInfo> fence,
                                    CrashGuard.LastEnd lastEnd, Optional<MasterInfo> cib) {
-        boolean crashed = lastEnd == CrashGuard.LastEnd.MYSQLD_CRASH || lastEnd == CrashGuard.LastEnd.OS_CRASH;
+        boolean crashed = lastEnd == CrashGuard.LastEnd.MYSQLD_CRASH || lastEnd == CrashGuard.LastEnd.OS_CRASH
+                || lastEnd == CrashGuard.LastEnd.REFUSED;
         boolean stale = fence.isPresent() && fence.get().node().equals(localNode()) && cib.isPresent()
                 && (cib.get().epoch() > fence.get().epoch() || !cib.get().node().equals(localNode()));
         if (!crashed && !stale) {
@@ -355,8 +362,11 @@ public final class MysqlAgent implements OcfAgent {
         String why = (stale ? "this node was primary at epoch " + fence.get().epoch() + " but the cluster's primary is "
                 + cib.get().node() + " at epoch " + cib.get().epoch() : "")
                 + (stale && crashed ? "; " : "")
-                + (crashed ? (lastEnd == CrashGuard.LastEnd.OS_CRASH ? "the machine crashed" : "the server ended uncleanly")
-                + " while running" : "");
+                + (crashed ? switch (lastEnd) {
+                    case OS_CRASH -> "the machine crashed while the server ran";
+                    case REFUSED -> "its last start was refused";
+                    default -> "the server ended uncleanly";
+                } : "");
         if (crashed) {
             List<String> unsafe = CrashGuard.unsafeSettings(s.queryRow(d.crashSafetyQuery()));
             if (!unsafe.isEmpty()) {
@@ -537,7 +547,15 @@ public final class MysqlAgent implements OcfAgent {
         if (io.mysqld().alive(id)) {
             throw OcfException.generic("server pid " + id + " survived SIGKILL");
         }
-        io.state().write(LIFECYCLE_FILE, killed ? CrashGuard.killed(bootId()) : CrashGuard.clean(bootId()));
+        boolean keepRecord;
+        try {
+            keepRecord = lastEnd(false) == CrashGuard.LastEnd.REFUSED;
+        } catch (OcfException e) {
+            keepRecord = true; // an unreadable record stays for the operator to see
+        }
+        if (!keepRecord) {
+            io.state().write(LIFECYCLE_FILE, killed ? CrashGuard.killed(bootId()) : CrashGuard.clean(bootId()));
+        }
         log.info("stop: stopped" + (killed ? " (killed: the next start checks it like a crash)" : ""));
         return OcfExit.SUCCESS.code();
     }

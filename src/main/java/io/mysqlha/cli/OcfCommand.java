@@ -81,11 +81,7 @@ public final class OcfCommand implements Callable<Integer> {
     static MysqlAgent.Ports mysqlPorts(OcfEnv env, Params p) {
         CommandRunner runner = new ProcessCommandRunner();
         Path dir = Path.of(p.str("state_dir"), env.resourceName());
-        String standalone = env.raw("MYSQLHA_STANDALONE_DIR");
-        Cluster cluster = standalone != null && !standalone.isEmpty()
-                ? new StandaloneCluster(Path.of(standalone), env.raw("MYSQLHA_NODE") != null
-                        ? env.raw("MYSQLHA_NODE") : hostname())
-                : new PacemakerCli(runner, env.onNode().orElse(null));
+        Cluster cluster = cluster(env, runner);
         return new MysqlAgent.Ports(cluster, new JdbcSqlConnector(),
                 new ProcMysqld(p.str("binary"), p.str("pid"), p.str("datadir")),
                 new FileLocalState(dir, true), new FileLocalState(dir.resolve("cache"), false), runner,
@@ -96,6 +92,19 @@ public final class OcfCommand implements Callable<Integer> {
         // the packet socket (and with it JNA's native library) is created only when ARP is sent
         return new VipAgent.Ports(new ProcessCommandRunner(), new SysfsNetDevices(), () -> new JnaPacketSocket(),
                 Clock.SYSTEM);
+    }
+
+    /**
+     * Pacemaker through its tools, or, when {@code MYSQLHA_STANDALONE_DIR} is set, a directory of files
+     * (running outside a cluster: ocf-tester, integration tests, a single host by hand).
+     */
+    static Cluster cluster(OcfEnv env, CommandRunner runner) {
+        String standalone = env.raw("MYSQLHA_STANDALONE_DIR");
+        if (standalone != null && !standalone.isEmpty()) {
+            return new StandaloneCluster(Path.of(standalone), env.raw("MYSQLHA_NODE") != null
+                    ? env.raw("MYSQLHA_NODE") : hostname());
+        }
+        return new PacemakerCli(runner, env.onNode().orElse(null));
     }
 
     private static String hostname() {

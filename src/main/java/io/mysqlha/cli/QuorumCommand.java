@@ -1,6 +1,5 @@
 package io.mysqlha.cli;
 
-import io.mysqlha.adapter.PacemakerCli;
 import io.mysqlha.adapter.ProcessCommandRunner;
 import io.mysqlha.decide.Quorum;
 import io.mysqlha.ocf.Notify;
@@ -27,7 +26,7 @@ public final class QuorumCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         CommandRunner runner = new ProcessCommandRunner();
-        Cluster cluster = new PacemakerCli(runner, null);
+        Cluster cluster = OcfCommand.cluster(io.mysqlha.ocf.OcfEnv.of(System.getenv()), runner);
         Deadline d = Deadline.in(Clock.SYSTEM, 20_000);
         try {
             String ha = haNodes;

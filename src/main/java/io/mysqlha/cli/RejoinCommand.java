@@ -1,7 +1,6 @@
 package io.mysqlha.cli;
 
 import io.mysqlha.adapter.FileLocalState;
-import io.mysqlha.adapter.PacemakerCli;
 import io.mysqlha.adapter.ProcessCommandRunner;
 import io.mysqlha.model.MasterInfo;
 import io.mysqlha.port.Clock;
@@ -31,7 +30,8 @@ public final class RejoinCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         FileLocalState state = new FileLocalState(stateDir.resolve(resource), true);
-        PacemakerCli cluster = new PacemakerCli(new ProcessCommandRunner(), null);
+        io.mysqlha.port.Cluster cluster = OcfCommand.cluster(io.mysqlha.ocf.OcfEnv.of(System.getenv()),
+                new ProcessCommandRunner());
         Optional<String> cib = cluster.clusterProperty("mysqlha_" + resource + "_master_info",
                 Deadline.in(Clock.SYSTEM, 20_000));
         Optional<String> old = state.read("master-info");

@@ -14,7 +14,9 @@ public final class CrashGuard {
         /** The server died while the agent believed it running (kill -9, OOM, crash). */
         MYSQLD_CRASH,
         /** The machine rebooted while the server ran. */
-        OS_CRASH
+        OS_CRASH,
+        /** The agent refused the last start (unsafe to rejoin): checked again until an operator clears it. */
+        REFUSED
     }
 
     private CrashGuard() {}
@@ -22,6 +24,11 @@ public final class CrashGuard {
     /** Formats the record written after a start. */
     public static String running(String bootId, long pid) {
         return "running boot=" + bootId + " pid=" + pid;
+    }
+
+    /** Formats the record written when a start was refused; stops keep it. */
+    public static String refused(String bootId, String why) {
+        return "refused boot=" + bootId + " why=" + why.replace('\n', ' ');
     }
 
     /** Formats the record written when a stop had to kill the server. */
@@ -73,6 +80,9 @@ public final class CrashGuard {
         }
         if (r.startsWith("killed")) {
             return LastEnd.MYSQLD_CRASH;
+        }
+        if (r.startsWith("refused")) {
+            return LastEnd.REFUSED;
         }
         if (r.startsWith("running")) {
             String boot = field(r, "boot");
