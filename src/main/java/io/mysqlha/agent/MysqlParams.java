@@ -60,7 +60,8 @@ public final class MysqlParams {
                     "How promotion keeps every transaction some replica received: gtid (catch up by replicating "
                             + "from the most advanced replica with GTID positioning), filepos (differential relay "
                             + "logs built from the most advanced replica's relay logs, applied with the client; "
-                            + "needs relay_log_purge=0), or auto (what the replication in place uses)."),
+                            + "needs relay_log_purge=0), auto (what the replication in place uses), or none (no "
+                            + "compensation: a candidate behind a reachable replica yields to it)."),
             ParamSpec.string("salvage_binlog", "auto", "Salvage the dead primary's binlog",
                     "true: when the old primary's server still answers, copy the tail of its binlog that no "
                             + "replica received to the new primary; false: never; auto: only without semi-sync "

@@ -113,6 +113,10 @@ public final class Compensator {
      * {@link OcfException} when a received transaction would be lost: promotion must not go on.
      */
     public void beforePromote(SqlSession local, Dialect d, Deadline deadline) {
+        if ("none".equalsIgnoreCase(cfg.mode().trim())) {
+            log.info("promote: log compensation off (compensation_mode=none)");
+            return;
+        }
         local.bound(deadline);
         Journal j = new Journal(io.state(), io.clock(), cfg.localNode() + "@" + io.clock().wallMillis());
         Server me = new Server(cfg.localNode(), new Node(cfg.localNode(), "127.0.0.1", cfg.localPort()), local, d);
@@ -157,8 +161,14 @@ public final class Compensator {
                     .put("diff_targets", String.join(",", plan.diffTargets()))
                     .put("refusals", String.join("; ", plan.refusals())).write();
             if (plan.refused()) {
-                throw OcfException.generic("promotion refused, acknowledged transactions would be lost: "
-                        + String.join("; ", plan.refusals()));
+                String why = "log compensation cannot keep every received transaction: "
+                        + String.join("; ", plan.refusals());
+                if (mode == CompensationPlan.Mode.FILEPOS) {
+                    throw OcfException.generic("promotion refused, " + why);
+                }
+                // GTID mode: catch up from whoever can serve; the agent's own check then yields to a better
+                // candidate if this node still lacks something
+                log.error("promote: " + why);
             }
             PromotionRecord rec;
             if (mode == CompensationPlan.Mode.GTID) {
@@ -176,7 +186,11 @@ public final class Compensator {
             log.info("promote: compensation done in " + all.elapsedMs() + " ms: " + rec.format());
         } catch (OcfException | SqlException e) {
             all.put("error", e.getMessage()).write();
-            throw e;
+            if (mode == CompensationPlan.Mode.FILEPOS) {
+                throw e;
+            }
+            // GTID mode: what this node holds is exact; the agent's check compares it with every peer and yields
+            log.error("promote: log compensation incomplete: " + e.getMessage());
         } finally {
             for (int i = restore.size() - 1; i >= 0; i--) {
                 try {
@@ -496,6 +510,8 @@ public final class Compensator {
             return Optional.empty();
         }
         local.bound(deadline);
+        // the caller's snapshot predates its STOP SLAVE: positions may have moved since
+        st = new Server(cfg.localNode(), null, local, d).state();
         Journal j = new Journal(io.state(), io.clock(), rec.id());
         Journal.Step step = j.step("repoint-check", cfg.localNode()).put("primary", primary).put("mode", rec.mode());
         Node pn = cfg.nodes().getOrDefault(primary, new Node(primary, primary, cfg.localPort()));

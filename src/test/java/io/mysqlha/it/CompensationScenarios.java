@@ -37,6 +37,10 @@ abstract class CompensationScenarios {
         assumeTrue("root".equals(System.getProperty("user.name")), "needs root (servers run as user mysql)");
         sb = new Sandbox(name, "n1", "n2", "n3");
         for (String n : sb.nodes()) {
+            // a probe registers the node with the standalone cluster (ha_nodes are checked against it)
+            sb.agent(n, "monitor", env(mode, "OCF_RESKEY_CRM_meta_interval", "0"));
+        }
+        for (String n : sb.nodes()) {
             if (extraCnf.length > 0) {
                 Files.writeString(sb.node(n).resolve("my.cnf"), String.join("\n", extraCnf) + "\n",
                         StandardOpenOption.APPEND);

@@ -203,7 +203,16 @@ public final class Sandbox implements AutoCloseable {
         return agent(n, action, Map.of());
     }
 
+    private static final java.util.concurrent.atomic.AtomicInteger RUNS = new java.util.concurrent.atomic.AtomicInteger();
+
     public static Run run(Map<String, String> env, String... argv) {
+        String record = System.getenv("MYSQLHA_RECORD_CDS");
+        if (record != null && !record.isEmpty()) {
+            // test-harness/record-cds-classes: each agent run lists the classes it loaded
+            env = new HashMap<>(env);
+            env.put("MYSQLHA_JAVA_OPTS", "-XX:DumpLoadedClassList=" + record + "/run-" + ProcessHandle.current().pid()
+                    + "-" + RUNS.incrementAndGet() + ".lst");
+        }
         ProcessBuilder pb = new ProcessBuilder(argv);
         pb.environment().clear();
         pb.environment().putAll(env);
