@@ -393,9 +393,16 @@ public final class Compensator {
             }
         }
         j.step("coordinates", cfg.localNode()).put("old", common.text()).put("new", newEnd.text()).write();
-        salvageFilePos(me, common, applier, j, deadline);
-        return new PromotionRecord(j.failoverId(), cfg.localNode(), "filepos", common, newEnd,
+        PromotionRecord rec = new PromotionRecord(j.failoverId(), cfg.localNode(), "filepos", common, newEnd,
                 me.state().appliedPosition().text());
+        BinlogCoordinates tail = salvageFilePos(me, common, applier, j, deadline);
+        if (tail != null) {
+            BinlogCoordinates newTail = me.primaryCoordinates();
+            j.step("coordinates", cfg.localNode()).put("old", tail.text()).put("new", newTail.text())
+                    .put("detail", "end of the salvaged tail").write();
+            rec = rec.withSalvage(tail, newTail);
+        }
+        return rec;
     }
 
     /** Builds the diff for one server from the latest relay logs and applies it; returns where it now stands. */
@@ -436,17 +443,19 @@ public final class Compensator {
         return new BinlogCoordinates(end.file(), end.position());
     }
 
-    private void salvageFilePos(Server me, BinlogCoordinates from, BinlogApplier applier, Journal j, Deadline deadline) {
+    /** Applies the old primary's binlog after {@code from}; returns where that binlog ended, or null if nothing. */
+    private BinlogCoordinates salvageFilePos(Server me, BinlogCoordinates from, BinlogApplier applier, Journal j,
+                                             Deadline deadline) {
         Server old = salvageSource(j, deadline);
         if (old == null) {
-            return;
+            return null;
         }
         try {
             BinlogCoordinates end = old.primaryCoordinates();
             Journal.Step step = j.step("salvage", cfg.oldPrimary()).put("before", from.text()).put("end", end.text());
             if (end.compareTo(from) <= 0) {
                 step.put("detail", "nothing to salvage").write();
-                return;
+                return null;
             }
             log.info("promote: salvaging the old primary's binlog from " + from + " to " + end);
             CommandRunner.Result r = applier.applyRemoteTail(old.node(), from, me.node(), io.credentials().admin(),
@@ -458,6 +467,7 @@ public final class Compensator {
             setGtidSlavePos(me, "");
             step.put("bytes", end.file().equals(from.file()) ? end.pos() - from.pos() : null)
                     .put("after", me.primaryCoordinates().text()).write();
+            return end;
         } finally {
             old.session().close();
         }
@@ -554,6 +564,12 @@ public final class Compensator {
             }
         }
         step.put("before", at.text()).put("old", rec.oldEnd().text()).put("new", rec.newEnd().text());
+        if (rec.oldTail() != null && (at.equals(rec.oldTail()) || (at.baseName().equals(rec.oldTail().baseName())
+                && at.compareTo(rec.oldTail()) > 0 && !hasTransactionsAfter(local, rec.oldTail())))) {
+            // the old primary itself, whose tail the promotion salvaged
+            step.put("after", rec.newTail().text()).put("detail", "salvaged tail").write();
+            return Optional.of(rec.newTail());
+        }
         if (!at.equals(rec.oldEnd())) {
             step.put("error", "not at the common point").write();
             throw OcfException.generic("this node stands at " + at + " of the old primary's binlog, but the promotion "
@@ -631,6 +647,9 @@ public final class Compensator {
             return;
         }
         InstanceState st = s.state();
+        if (st.replica().configured() && (st.replica().sqlRunning() || st.replica().ioState() != ReplicaStatus.IoState.NO)) {
+            s.session().execute(s.dialect().stopReplica()); // gtid_slave_pos can only be set with replication stopped
+        }
         MariaGtidPos pos = st.slavePos() instanceof MariaGtidPos m ? m : MariaGtidPos.EMPTY;
         pos = pos.max(MariaGtidPos.parse(diffGtids));
         if (st.logBin() && st.binlogPos() instanceof MariaGtidPos b) {

@@ -17,9 +17,22 @@ import java.util.Map;
  * @param oldEnd  old-primary coordinates of the common point (file/position mode), or null
  * @param newEnd  new-primary binlog coordinates of the same point, or null
  * @param gtid    the new primary's GTID position after compensation ("" if none)
+ * @param oldTail file/position mode: the end of the old primary's binlog when its tail was salvaged, or null
+ * @param newTail the new primary's binlog coordinates after that tail was applied, or null
  */
 public record PromotionRecord(String id, String node, String mode, BinlogCoordinates oldEnd,
-                              BinlogCoordinates newEnd, String gtid) {
+                              BinlogCoordinates newEnd, String gtid, BinlogCoordinates oldTail,
+                              BinlogCoordinates newTail) {
+
+    public PromotionRecord(String id, String node, String mode, BinlogCoordinates oldEnd, BinlogCoordinates newEnd,
+                           String gtid) {
+        this(id, node, mode, oldEnd, newEnd, gtid, null, null);
+    }
+
+    /** The same record, noting that the old primary's binlog up to {@code oldTail} was salvaged to {@code newTail}. */
+    public PromotionRecord withSalvage(BinlogCoordinates oldTail, BinlogCoordinates newTail) {
+        return new PromotionRecord(id, node, mode, oldEnd, newEnd, gtid, oldTail, newTail);
+    }
 
     public static String property(String resource) {
         return "mysqlha_" + resource + "_promotion";
@@ -42,6 +55,10 @@ public record PromotionRecord(String id, String node, String mode, BinlogCoordin
             m.put("new", newEnd.text());
         }
         m.put("gtid", gtid == null ? "" : gtid);
+        if (oldTail != null && newTail != null) {
+            m.put("old_tail", oldTail.text());
+            m.put("new_tail", newTail.text());
+        }
         StringBuilder b = new StringBuilder();
         m.forEach((k, v) -> b.append(b.length() == 0 ? "" : ";").append(k).append('=').append(v));
         return b.toString();
@@ -60,6 +77,8 @@ public record PromotionRecord(String id, String node, String mode, BinlogCoordin
         }
         return new PromotionRecord(m.getOrDefault("id", ""), m.get("node"), m.get("mode"),
                 m.containsKey("old") ? BinlogCoordinates.parse(m.get("old")) : null,
-                m.containsKey("new") ? BinlogCoordinates.parse(m.get("new")) : null, m.getOrDefault("gtid", ""));
+                m.containsKey("new") ? BinlogCoordinates.parse(m.get("new")) : null, m.getOrDefault("gtid", ""),
+                m.containsKey("old_tail") ? BinlogCoordinates.parse(m.get("old_tail")) : null,
+                m.containsKey("new_tail") ? BinlogCoordinates.parse(m.get("new_tail")) : null);
     }
 }

@@ -1,0 +1,125 @@
+package io.mysqlha.it;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * File/position-mode log compensation with real servers (replication with MASTER_USE_GTID=no): the promoting
+ * node builds differential relay logs from the most advanced replica's relay logs and applies them to itself
+ * and to the lagging replica, which then replicate from the new primary at the coordinates that match. Relay
+ * files are rotated at 8 KB, so every diff crosses relay files rotated by size, with transactions cut across
+ * them.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class FilePosCompensationIT extends CompensationScenarios {
+    static final String MODE = "filepos";
+
+    @BeforeAll
+    static void setUp() throws Exception {
+        up("comp-filepos", MODE, "max-relay-log-size=8192", "relay-log-purge=0");
+        Map<String, String> at = sb.row("n1", "SHOW MASTER STATUS");
+        for (String n : others("n1")) {
+            sb.exec(n, "STOP SLAVE", "CHANGE MASTER TO MASTER_HOST='127.0.0.1', MASTER_PORT=" + sb.port("n1")
+                    + ", MASTER_USER='mysqlha_repl', MASTER_PASSWORD='repl-pw', MASTER_CONNECT_RETRY=1,"
+                    + " MASTER_USE_GTID=no, MASTER_LOG_FILE='" + at.get("File") + "', MASTER_LOG_POS=" + at.get("Position"),
+                    "START SLAVE");
+        }
+        createTable();
+        insert("n1", 20, 5, 64);
+        converged();
+    }
+
+    static void usesCoordinates() throws Exception {
+        for (String n : others(primary)) {
+            assertEquals("No", sb.row(n, "SHOW SLAVE STATUS").get("Using_Gtid"), n);
+        }
+    }
+
+    @Test
+    @Order(1)
+    void candidateLaggingByOneTransactionWithSemiSyncWaitsOnItsPrimarySide() throws Exception {
+        String candidate = others(primary).get(0);
+        String latest = others(primary).get(1);
+        sb.exec(candidate, "STOP SLAVE IO_THREAD");
+        insert(primary, 1, 1, 100);
+        waitFor(latest, acknowledged);
+        // the candidate waits for ACKs as a primary: applying the diff would stall on its first commit
+        sb.exec(candidate, "SET GLOBAL rpl_semi_sync_master_timeout=1000000000000",
+                "SET GLOBAL rpl_semi_sync_master_wait_no_slave=ON", "SET GLOBAL rpl_semi_sync_master_enabled=ON");
+        long ms = failover(MODE, candidate, "OCF_RESKEY_semisync", "false");
+        System.out.println("FILEPOS lag-by-one with semi-sync waits on the target: promote " + ms + " ms");
+        assertTrue(ms < 30_000, "no stall: " + ms + " ms");
+        assertEquals("1", sb.scalar(candidate, "SELECT @@rpl_semi_sync_master_enabled"), "restored after");
+        converged();
+        usesCoordinates();
+        assertJournal(candidate, "\"step\":\"semisync-off\"", "\"step\":\"semisync-restored\"",
+                "\"step\":\"diff\",\"node\":\"" + candidate + "\",\"source\":\"" + latest + "\"", "\"transactions\":1");
+    }
+
+    @Test
+    @Order(2)
+    void candidateNotTheMostAdvancedWith2000RowsAcrossAPrimaryRotation() throws Exception {
+        String candidate = others(primary).get(0);
+        String latest = others(primary).get(1);
+        sb.exec(candidate, "STOP SLAVE IO_THREAD");
+        insert(primary, 1000, 50, 300);
+        sb.exec(primary, "FLUSH BINARY LOGS");
+        insert(primary, 1000, 100, 300);
+        waitFor(latest, acknowledged);
+        long ms = failover(MODE, candidate);
+        System.out.println("FILEPOS 2000 rows, candidate behind, rotation: promote " + ms + " ms");
+        converged();
+        usesCoordinates();
+        assertJournal(candidate, "\"source\":\"" + latest + "\"", "\"transactions\":30");
+    }
+
+    @Test
+    @Order(3)
+    void hundredThousandRowTransactionFromAReplicaWithAStoppedSqlThread() throws Exception {
+        String candidate = others(primary).get(0);
+        String latest = others(primary).get(1);
+        sb.exec(candidate, "STOP SLAVE IO_THREAD");
+        sb.exec(latest, "STOP SLAVE SQL_THREAD");
+        bigTransaction(primary, 100_000);
+        Map<String, String> end = sb.row(primary, "SHOW MASTER STATUS");
+        GtidCompensationIT.await(() -> {
+            Map<String, String> r = sb.row(latest, "SHOW SLAVE STATUS");
+            return end.get("File").equals(r.get("Master_Log_File")) && end.get("Position").equals(r.get("Read_Master_Log_Pos"));
+        });
+        long ms = failover(MODE, candidate);
+        System.out.println("FILEPOS 100k-row transaction, stopped SQL thread: promote " + ms + " ms");
+        converged();
+        usesCoordinates();
+        assertJournal(candidate, "\"step\":\"diff\",\"node\":\"" + candidate + "\",\"source\":\"" + latest + "\"");
+    }
+
+    @Test
+    @Order(4)
+    void deadPrimaryTailIsSalvagedWhenItsServerAnswers() throws Exception {
+        String old = primary;
+        String candidate = others(primary).get(0);
+        String other = others(primary).get(1);
+        sb.exec(old, "SET GLOBAL rpl_semi_sync_master_enabled=OFF");
+        for (String n : others(old)) {
+            sb.exec(n, "STOP SLAVE IO_THREAD");
+        }
+        insert(old, 5, 1, 50);
+        ok(sb.agent(old, "demote", env(MODE)));
+        ok(sb.agent(candidate, "promote", env(MODE, "OCF_RESKEY_salvage_binlog", "true")));
+        primary = candidate;
+        assertEquals(Long.toString(acknowledged), sb.scalar(candidate, "SELECT COUNT(*) FROM app.t"));
+        ok(sb.agent(other, "notify", postPromote(MODE, candidate)));
+        ok(sb.agent(old, "start", env(MODE)));
+        converged();
+        usesCoordinates();
+        assertJournal(candidate, "\"step\":\"salvage\"", "end of the salvaged tail");
+    }
+}
