@@ -436,11 +436,26 @@ public final class Compensator {
         }
         setGtidSlavePos(s, diff.gtidPosition());
         BinlogPosition end = diff.lastTransactionEnd();
+        if (!target) {
+            // The client apply does not move Exec_Master_Log_Pos: record the new position in the replica itself.
+            // This also drops its relay log, whose unapplied part the diff already applied: a restarted SQL
+            // thread can never apply those events twice.
+            s.session().execute(moveCoordinates(s.dialect(), end));
+        }
         step.put("after", end.toString()).put("transactions", diff.transactions()).put("events", diff.events())
                 .put("bytes", diff.bytes()).put("incomplete_tail", diff.endsInsideTransaction()).write();
         log.info("promote: applied " + diff.transactions() + " transaction(s), " + diff.bytes() + " bytes to "
                 + s.name() + (target ? " (this node)" : "") + "; it stands at " + end);
         return new BinlogCoordinates(end.file(), end.position());
+    }
+
+    /** CHANGE MASTER that keeps the source and sets only the coordinates. */
+    static String moveCoordinates(Dialect d, BinlogPosition at) {
+        boolean newSyntax = d.stopReplica().contains("REPLICA") && !d.version().isMariaDb();
+        return newSyntax
+                ? "CHANGE REPLICATION SOURCE TO SOURCE_LOG_FILE=" + Dialect.quote(at.file()) + ", SOURCE_LOG_POS="
+                        + at.position()
+                : "CHANGE MASTER TO MASTER_LOG_FILE=" + Dialect.quote(at.file()) + ", MASTER_LOG_POS=" + at.position();
     }
 
     /** Applies the old primary's binlog after {@code from}; returns where that binlog ended, or null if nothing. */

@@ -122,4 +122,42 @@ class FilePosCompensationIT extends CompensationScenarios {
         usesCoordinates();
         assertJournal(candidate, "\"step\":\"salvage\"", "end of the salvaged tail");
     }
+
+    @Test
+    @Order(5)
+    void aLaggingReplicaThatIsNotTheCandidateIsCompensatedByThePromotingNode() throws Exception {
+        String lagging = others(primary).get(0);
+        String candidate = others(primary).get(1);
+        sb.exec(lagging, "STOP SLAVE IO_THREAD");
+        insert(primary, 500, 25, 200);
+        waitFor(candidate, acknowledged);
+        long ms = failover(MODE, candidate);
+        System.out.println("FILEPOS other replica 500 rows behind: promote " + ms + " ms");
+        converged();
+        usesCoordinates();
+        assertJournal(candidate, "\"step\":\"diff\",\"node\":\"" + lagging + "\",\"source\":\"" + candidate + "\"");
+    }
+
+    @Test
+    @Order(6)
+    void aPurgedRelayLogMakesThePromotionRefuseLoudly() throws Exception {
+        String candidate = others(primary).get(0);
+        String latest = others(primary).get(1);
+        sb.exec(candidate, "STOP SLAVE IO_THREAD");
+        // the latest replica purges what it applied (8 KB relay files): the candidate's position is gone
+        sb.exec(latest, "SET GLOBAL relay_log_purge=1");
+        insert(primary, 300, 10, 500);
+        waitFor(latest, acknowledged);
+        kill9(primary);
+        ok(sb.agent(primary, "demote", env(MODE)));
+        ok(sb.agent(primary, "stop", env(MODE)));
+        Sandbox.Run r = sb.agent(candidate, "promote", env(MODE));
+        assertEquals(1, r.rc(), r.toString());
+        assertTrue(r.stderr().contains("cannot be built") && r.stderr().contains("relay_log_purge"), r.stderr());
+        assertEquals("1", sb.scalar(candidate, "SELECT @@read_only"), "never opened writes");
+        assertEquals("1", sb.scalar(latest, "SELECT @@relay_log_purge"), "restored on the latest replica");
+        // the latest replica itself can still be promoted and loses nothing
+        ok(sb.agent(latest, "promote", env(MODE)));
+        assertEquals(Long.toString(acknowledged), sb.scalar(latest, "SELECT COUNT(*) FROM app.t"));
+    }
 }
