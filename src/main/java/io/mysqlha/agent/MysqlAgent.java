@@ -1,0 +1,779 @@
+package io.mysqlha.agent;
+
+import io.mysqlha.decide.GrantCheck;
+import io.mysqlha.decide.MonitorAnalyzer;
+import io.mysqlha.decide.MonitorFacts;
+import io.mysqlha.decide.MonitorVerdict;
+import io.mysqlha.decide.Quorum;
+import io.mysqlha.decide.SqlProbe;
+import io.mysqlha.dialect.Dialect;
+import io.mysqlha.model.InstanceState;
+import io.mysqlha.model.MariaGtidPos;
+import io.mysqlha.model.MasterInfo;
+import io.mysqlha.model.Order;
+import io.mysqlha.model.ReplicaStatus;
+import io.mysqlha.model.ServerVersion;
+import io.mysqlha.ocf.MetaData;
+import io.mysqlha.ocf.Notify;
+import io.mysqlha.ocf.OcfEnv;
+import io.mysqlha.ocf.OcfException;
+import io.mysqlha.ocf.OcfExit;
+import io.mysqlha.ocf.OcfLog;
+import io.mysqlha.ocf.Params;
+import io.mysqlha.port.Clock;
+import io.mysqlha.port.Cluster;
+import io.mysqlha.port.CommandRunner;
+import io.mysqlha.port.Credential;
+import io.mysqlha.port.Credentials;
+import io.mysqlha.port.Deadline;
+import io.mysqlha.port.LocalState;
+import io.mysqlha.port.MysqldService;
+import io.mysqlha.port.SqlConnector;
+import io.mysqlha.port.SqlException;
+import io.mysqlha.port.SqlSession;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.function.Supplier;
+
+/**
+ * ocf:mysqlha:mysql, the promotable MySQL/MariaDB agent: one method per OCF action. Decisions are made by
+ * the pure {@code decide} layer from observed facts; this class gathers the facts and carries out the
+ * decisions through ports.
+ */
+public final class MysqlAgent {
+    public static final String VERSION = "0.1.0";
+    static final String ROLE_FILE = "role";
+    static final String PROMOTED = "promoted";
+    static final String FENCE_FILE = "master-info";
+    static final String PUBLISHED_FILE = "published";
+    /** Score of the running primary: above every replica's, so a healthy primary keeps the role. */
+    static final int PRIMARY_SCORE = 1000;
+    /** Score of a healthy replica (issue: position ranking refines it). */
+    static final int REPLICA_SCORE = 500;
+    /** Re-publish unchanged attributes after this long: transient attributes vanish when a node rejoins. */
+    static final long REPUBLISH_MS = 60_000;
+
+    /** What the agent needs from outside, wired by the CLI. */
+    public record Ports(Cluster cluster, SqlConnector sql, MysqldService mysqld, LocalState state,
+                        LocalState cache, CommandRunner runner, Clock clock, Supplier<Credentials> credentials) {
+    }
+
+    private final OcfEnv env;
+    private final OcfLog log;
+    private final Params p;
+    private final Ports io;
+    private final String rsc;
+    private final Deadline deadline;
+    private Credentials creds;
+
+    public MysqlAgent(OcfEnv env, OcfLog log, Params params, Ports ports) {
+        this.env = env;
+        this.log = log;
+        this.p = params;
+        this.io = ports;
+        this.rsc = env.resourceName();
+        this.deadline = Deadline.forAction(ports.clock(), env.timeoutMillis(20_000));
+    }
+
+    public static String metaData() {
+        return MetaData.render("mysql", VERSION, "Promotable MySQL/MariaDB replication with safe failover",
+                "Manages a MySQL or MariaDB server as a promotable clone: one primary, GTID replicas with "
+                        + "semi-synchronous replication that never degrades to async, promotion only with a "
+                        + "majority of the HA nodes, master-info kept in the CIB and in a local fence file, and "
+                        + "log compensation at failover so that no acknowledged write is lost.",
+                MysqlParams.PARAMS, MysqlParams.ACTIONS);
+    }
+
+    // ---------------------------------------------------------------- validation
+
+    /** The checks that run before every action; {@code full} adds what needs the server (validate-all). */
+    void validate(boolean full) {
+        checkCloneMeta();
+        String bin = p.str("binary");
+        if (!Files.isExecutable(Path.of(bin))) {
+            throw OcfException.installed("binary " + bin + " not found or not executable (parameter 'binary')");
+        }
+        String cfg = p.str("config");
+        if (!cfg.isEmpty() && !Files.isReadable(Path.of(cfg))) {
+            throw OcfException.configured("config " + cfg + " is not readable (parameter 'config')");
+        }
+        Path dd = Path.of(p.str("datadir"));
+        if (!dd.isAbsolute()) {
+            throw OcfException.configured("datadir must be an absolute path (parameter 'datadir')");
+        }
+        if (p.integer("port") < 1 || p.integer("port") > 65535) {
+            throw OcfException.configured("port " + p.integer("port") + " is out of range (parameter 'port')");
+        }
+        if (p.integer("max_lag") < 0) {
+            throw OcfException.configured("max_lag must not be negative (parameter 'max_lag')");
+        }
+        nodeAddresses();
+        credentials();
+        if (full) {
+            if (!Files.isDirectory(dd)) {
+                throw OcfException.configured("datadir " + dd + " does not exist (parameter 'datadir')");
+            }
+            if (!io.mysqld().datadirPresent()) {
+                throw OcfException.configured("datadir " + dd + " has no system schema: initialise it first "
+                        + "(mariadb-install-db) (parameter 'datadir')");
+            }
+            checkHaNodes();
+            if (io.mysqld().runningPid().isPresent()) {
+                checkGrants();
+            }
+        }
+    }
+
+    private void checkCloneMeta() {
+        // Outside a clone (no clone meta at all) the agent can still be driven by hand or by ocf-tester.
+        if (env.meta("clone_max").isEmpty() && env.meta("promotable").isEmpty() && env.meta("notify").isEmpty()) {
+            return;
+        }
+        if (!env.meta("promotable").map(v -> v.equals("true")).orElse(true)) {
+            throw OcfException.configured("the resource must be a promotable clone (meta promotable=true)");
+        }
+        if (!env.meta("notify").map(v -> v.equals("true") || v.equals("1") || v.equals("yes")).orElse(false)) {
+            throw OcfException.configured("the clone needs meta notify=true: replicas are repointed on "
+                    + "post-promote notifications");
+        }
+        String max = env.meta("promoted_max").or(() -> env.meta("master_max")).orElse("1");
+        if (!max.trim().equals("1")) {
+            throw OcfException.configured("the clone needs meta promoted-max=1 (found " + max + ")");
+        }
+    }
+
+    private void checkHaNodes() {
+        List<String> ha = haNodes();
+        if (ha.isEmpty()) {
+            return;
+        }
+        List<String> known = io.cluster().knownNodes(deadline);
+        List<String> unknown = new ArrayList<>();
+        for (String n : ha) {
+            if (!known.contains(n)) {
+                unknown.add(n);
+            }
+        }
+        if (!unknown.isEmpty()) {
+            throw OcfException.configured("ha_nodes names unknown nodes: " + String.join(" ", unknown)
+                    + " (known: " + String.join(" ", known) + ") (parameter 'ha_nodes')");
+        }
+    }
+
+    private void checkGrants() {
+        Credentials c = credentials();
+        Map<GrantCheck.Account, Credential> accounts = new LinkedHashMap<>();
+        accounts.put(GrantCheck.Account.ADMIN, c.admin());
+        accounts.put(GrantCheck.Account.REPLICATION, c.replication());
+        accounts.put(GrantCheck.Account.MONITOR, c.monitor());
+        for (Map.Entry<GrantCheck.Account, Credential> e : accounts.entrySet()) {
+            try (SqlSession s = io.sql().connect("127.0.0.1", port(), e.getValue(), deadline.atMost(10_000))) {
+                boolean maria = ServerVersion.parse(s.serverVersion(), "").isMariaDb();
+                List<String> lines = new ArrayList<>();
+                for (Map<String, String> row : s.query("SHOW GRANTS")) {
+                    lines.addAll(row.values());
+                }
+                List<String> missing = GrantCheck.missing(e.getKey(), maria, lines);
+                if (!missing.isEmpty()) {
+                    throw OcfException.configured(e.getKey().name().toLowerCase() + " account '"
+                            + e.getValue().user() + "' lacks " + String.join(", ", missing)
+                            + " ON *.* (parameter 'credentials_file')");
+                }
+            } catch (SqlException x) {
+                if (x.kind() == SqlException.Kind.ACCESS) {
+                    throw OcfException.configured(e.getKey().name().toLowerCase() + " account '"
+                            + e.getValue().user() + "' is rejected by the server: " + x.getMessage()
+                            + " (parameter 'credentials_file')");
+                }
+                log.warn("cannot check grants of " + e.getValue().user() + ": " + x.getMessage());
+            }
+        }
+    }
+
+    Credentials credentials() {
+        if (creds == null) {
+            creds = io.credentials().get();
+        }
+        return creds;
+    }
+
+    Map<String, String> nodeAddresses() {
+        Map<String, String> m = new LinkedHashMap<>();
+        for (String pair : Notify.split(p.str("node_addresses"))) {
+            int eq = pair.indexOf('=');
+            if (eq <= 0 || eq == pair.length() - 1) {
+                throw OcfException.configured("node_addresses: '" + pair + "' is not node=address "
+                        + "(parameter 'node_addresses')");
+            }
+            m.put(pair.substring(0, eq), pair.substring(eq + 1));
+        }
+        return m;
+    }
+
+    List<String> haNodes() {
+        return Notify.split(p.str("ha_nodes"));
+    }
+
+    /** Host and port at which replicas reach a node's server. */
+    record Endpoint(String host, int port) {
+        String text() {
+            return host + ":" + port;
+        }
+    }
+
+    /** From node_addresses ({@code node=address} or {@code node=address:port}), else the node name. */
+    Endpoint endpointOf(String node) {
+        String a = nodeAddresses().get(node);
+        if (a == null) {
+            return new Endpoint(node, port());
+        }
+        int colon = a.lastIndexOf(':');
+        if (colon > 0 && a.indexOf(':') == colon) {
+            try {
+                return new Endpoint(a.substring(0, colon), Integer.parseInt(a.substring(colon + 1)));
+            } catch (NumberFormatException e) {
+                throw OcfException.configured("node_addresses: bad port in '" + node + "=" + a
+                        + "' (parameter 'node_addresses')");
+            }
+        }
+        return new Endpoint(a, port());
+    }
+
+    int port() {
+        return (int) p.integer("port");
+    }
+
+    // ---------------------------------------------------------------- actions
+
+    public int validateAll() {
+        validate(true);
+        return OcfExit.SUCCESS.code();
+    }
+
+    public int start() {
+        validate(false);
+        OptionalLong pid = io.mysqld().runningPid();
+        if (pid.isEmpty()) {
+            spawnServer();
+        } else {
+            log.info("start: server already running (pid " + pid.getAsLong() + ")");
+        }
+        try (SqlSession s = waitForSql(credentials().admin())) {
+            Dialect d = dialect(s);
+            InstanceState st = readState(s, d);
+            // A start never leaves a writable instance: promotion is the cluster's decision alone.
+            if (!st.readOnly()) {
+                exec(s, d.setReadOnly(true));
+            }
+            io.state().delete(ROLE_FILE);
+            if (p.bool("semisync") && isHaNode() && st.semiSync().available()) {
+                exec(s, d.enableReplicaSemiSync(true));
+            }
+            Optional<MasterInfo> mi = masterInfo();
+            if (mi.isPresent() && !mi.get().node().equals(localNode())) {
+                if (!followsPrimary(st, mi.get())) {
+                    repoint(s, d, st, mi.get().node());
+                } else if (!st.replica().ioRunning() || !st.replica().sqlRunning()) {
+                    s.execute(d.startReplica());
+                }
+            }
+        }
+        log.info("start: running read-only");
+        return OcfExit.SUCCESS.code();
+    }
+
+    private void spawnServer() {
+        List<String> argv = new ArrayList<>();
+        argv.add(p.str("binary"));
+        if (!p.str("config").isEmpty()) {
+            argv.add("--defaults-file=" + p.str("config"));
+        }
+        argv.add("--datadir=" + p.str("datadir"));
+        argv.add("--pid-file=" + p.str("pid"));
+        argv.add("--socket=" + p.str("socket"));
+        argv.add("--port=" + port());
+        argv.add("--user=" + p.str("user"));
+        // read-only from the first moment, and replication only once the agent has checked the source
+        argv.add("--read-only=ON");
+        argv.add("--skip-slave-start");
+        argv.addAll(Notify.split(p.str("additional_parameters")));
+        for (String dir : List.of(Path.of(p.str("pid")).getParent().toString(),
+                Path.of(p.str("socket")).getParent().toString())) {
+            ensureRunDir(dir);
+        }
+        String out = p.str("log").isEmpty() ? io.state().path("mysqld.out") : p.str("log");
+        io.state().write(".started", Long.toString(io.clock().wallMillis()));
+        log.info("start: " + String.join(" ", argv));
+        io.mysqld().spawn(argv, out);
+    }
+
+    private void ensureRunDir(String dir) {
+        Path d = Path.of(dir);
+        if (Files.isDirectory(d)) {
+            return;
+        }
+        CommandRunner.Result r = io.runner().run(List.of("install", "-d", "-o", p.str("user"), "-m", "0755", dir),
+                null, deadline.atMost(5_000));
+        if (!r.ok()) {
+            throw OcfException.generic("cannot create " + dir + ": " + r.message());
+        }
+    }
+
+    /** Waits until the server answers SQL; fails early with the log tail when the process died. */
+    private SqlSession waitForSql(Credential cred) {
+        SqlException last = null;
+        while (!deadline.expired()) {
+            try {
+                return io.sql().connect("127.0.0.1", port(), cred, deadline.atMost(5_000));
+            } catch (SqlException e) {
+                last = e;
+                if (e.kind() == SqlException.Kind.ACCESS) {
+                    throw OcfException.configured("server rejects account '" + cred.user() + "': " + e.getMessage()
+                            + " (parameter 'credentials_file')");
+                }
+            }
+            if (io.mysqld().runningPid().isEmpty() && io.clock().wallMillis() - startedAt() > 3_000) {
+                throw OcfException.generic("server exited during start; last output: " + tail());
+            }
+            sleep(200);
+        }
+        throw OcfException.generic("server did not answer SQL before the start timeout"
+                + (last == null ? "" : ": " + last.getMessage()) + "; last output: " + tail());
+    }
+
+    private long startedAt() {
+        return io.state().read(".started").map(s -> Long.parseLong(s.trim())).orElse(0L);
+    }
+
+    private String tail() {
+        String out = p.str("log").isEmpty() ? io.state().path("mysqld.out") : p.str("log");
+        try {
+            List<String> lines = Files.readAllLines(Path.of(out));
+            return String.join(" | ", lines.subList(Math.max(0, lines.size() - 3), lines.size()));
+        } catch (java.io.IOException | RuntimeException e) {
+            return "(no output in " + out + ")";
+        }
+    }
+
+    public int stop() {
+        try {
+            validate(false);
+        } catch (OcfException e) {
+            // a stop must still work with a broken configuration: only a running process matters
+            log.warn("stop: " + e.getMessage());
+        }
+        OptionalLong pid = io.mysqld().runningPid();
+        io.state().delete(ROLE_FILE);
+        if (pid.isEmpty()) {
+            log.info("stop: not running");
+            return OcfExit.SUCCESS.code();
+        }
+        long id = pid.getAsLong();
+        log.info("stop: stopping server pid " + id);
+        io.mysqld().signal(id, false);
+        // keep 3 s for SIGKILL and its reaping
+        Deadline graceful = deadline.reserve(3_000);
+        while (io.mysqld().alive(id) && !graceful.expired()) {
+            sleep(100);
+        }
+        if (io.mysqld().alive(id)) {
+            log.warn("stop: server pid " + id + " did not exit in time; sending SIGKILL");
+            io.mysqld().signal(id, true);
+            while (io.mysqld().alive(id) && !deadline.expired()) {
+                sleep(50);
+            }
+        }
+        if (io.mysqld().alive(id)) {
+            throw OcfException.generic("server pid " + id + " survived SIGKILL");
+        }
+        log.info("stop: stopped");
+        return OcfExit.SUCCESS.code();
+    }
+
+    public int monitor() {
+        try {
+            validate(false);
+        } catch (OcfException e) {
+            // a probe on a node without the software: not running here
+            if (env.intervalMillis() == 0 && e.exit() == OcfExit.ERR_INSTALLED) {
+                log.info("probe: " + e.getMessage());
+                return OcfExit.NOT_RUNNING.code();
+            }
+            throw e;
+        }
+        MonitorVerdict v = observe();
+        apply(v);
+        publish(v);
+        return exitOf(v);
+    }
+
+    /** Gathers the facts and analyses them. */
+    MonitorVerdict observe() {
+        boolean alive = io.mysqld().runningPid().isPresent();
+        boolean datadir = io.mysqld().datadirPresent();
+        boolean marker = isPromotedMarker();
+        SqlProbe probe;
+        String err = null;
+        InstanceState st = null;
+        Optional<MasterInfo> mi = Optional.empty();
+        try (SqlSession s = io.sql().connect("127.0.0.1", port(), credentials().monitor(), deadline.atMost(10_000))) {
+            st = readState(s, dialect(s));
+            probe = SqlProbe.OK;
+        } catch (SqlException e) {
+            err = e.getMessage();
+            probe = switch (e.kind()) {
+                case BUSY -> SqlProbe.BUSY;
+                case ACCESS -> SqlProbe.ACCESS_DENIED;
+                default -> SqlProbe.DOWN;
+            };
+        }
+        if (st != null) {
+            mi = masterInfo();
+        }
+        Set<String> sources = new HashSet<>();
+        mi.ifPresent(m -> {
+            Endpoint e = endpointOf(m.node());
+            sources.add(e.text());
+            sources.add(m.node() + ":" + e.port());
+        });
+        MonitorVerdict v = MonitorAnalyzer.analyze(new MonitorFacts(alive, datadir, probe, err, st, marker, mi,
+                localNode(), sources, p.integer("max_lag"), p.bool("semisync") && isHaNode()));
+        logVerdict(v);
+        return v;
+    }
+
+    private void logVerdict(MonitorVerdict v) {
+        String last = io.cache().read("analysis").orElse("");
+        boolean changed = !last.equals(v.analysis().name());
+        if (changed) {
+            io.cache().write("analysis", v.analysis().name());
+        }
+        if (env.intervalMillis() == 0 || changed) {
+            log.info("monitor: " + v.reason());
+        } else {
+            log.debug("monitor: " + v.reason());
+        }
+    }
+
+    private void apply(MonitorVerdict v) {
+        if (v.repair() == MonitorVerdict.Repair.NONE) {
+            return;
+        }
+        try (SqlSession s = io.sql().connect("127.0.0.1", port(), credentials().admin(), deadline.atMost(15_000))) {
+            Dialect d = dialect(s);
+            switch (v.repair()) {
+                case MAKE_READ_ONLY -> {
+                    log.warn("monitor: " + v.reason() + "; setting read_only");
+                    exec(s, d.setReadOnly(true));
+                    killClients(s, d);
+                }
+                case REPOINT -> {
+                    MasterInfo mi = masterInfo().orElseThrow();
+                    log.warn("monitor: " + v.reason() + "; repointing to " + mi.node());
+                    repoint(s, d, readState(s, d), mi.node());
+                }
+                default -> { }
+            }
+        } catch (SqlException | OcfException e) {
+            log.error("monitor: repair " + v.repair() + " failed: " + e.getMessage());
+        }
+    }
+
+    private int exitOf(MonitorVerdict v) {
+        OcfExit code = switch (v.outcome()) {
+            case NOT_RUNNING -> OcfExit.NOT_RUNNING;
+            case RUNNING -> OcfExit.SUCCESS;
+            case RUNNING_PROMOTED -> OcfExit.RUNNING_PROMOTED;
+            case DEGRADED_PROMOTED -> OcfExit.DEGRADED_PROMOTED;
+            case FAILED_PROMOTED -> OcfExit.FAILED_PROMOTED;
+            case FAILED -> OcfExit.ERR_GENERIC;
+        };
+        if (code == OcfExit.FAILED_PROMOTED || code == OcfExit.ERR_GENERIC) {
+            log.exitReason(v.reason());
+        } else if (code == OcfExit.DEGRADED_PROMOTED) {
+            log.warn("monitor: " + v.reason());
+        }
+        return code.code();
+    }
+
+    /** Promotion score and read-pool attributes; unchanged values are re-sent only now and then. */
+    private void publish(MonitorVerdict v) {
+        int score;
+        if (v.outcome() == MonitorVerdict.Outcome.RUNNING_PROMOTED
+                || v.outcome() == MonitorVerdict.Outcome.DEGRADED_PROMOTED) {
+            score = PRIMARY_SCORE;
+        } else if (v.candidate() && isHaNode()) {
+            score = REPLICA_SCORE;
+        } else {
+            score = -1;
+        }
+        String want = "score=" + score + ";readable=" + (v.readable() ? 1 : 0) + ";lag=" + v.lagS();
+        String had = io.cache().read(PUBLISHED_FILE).orElse("");
+        long at = io.cache().read(PUBLISHED_FILE + ".at").map(s -> Long.parseLong(s.trim())).orElse(0L);
+        boolean fresh = want.equals(had) && io.clock().wallMillis() - at < REPUBLISH_MS && env.intervalMillis() > 0;
+        if (fresh) {
+            return;
+        }
+        try {
+            if (score >= 0) {
+                io.cluster().setPromotionScore(rsc, score, deadline);
+            } else {
+                io.cluster().clearPromotionScore(rsc, deadline);
+            }
+            io.cluster().setNodeAttribute(rsc + "-readable", v.readable() ? "1" : "0", false, deadline);
+            io.cluster().setNodeAttribute(rsc + "-lag", Long.toString(v.lagS()), false, deadline);
+            io.cache().write(PUBLISHED_FILE, want);
+            io.cache().write(PUBLISHED_FILE + ".at", Long.toString(io.clock().wallMillis()));
+        } catch (OcfException e) {
+            log.warn("monitor: cannot publish attributes: " + e.getMessage());
+        }
+    }
+
+    public int promote() {
+        validate(false);
+        if (io.mysqld().runningPid().isEmpty()) {
+            throw OcfException.generic("cannot promote: the server is not running");
+        }
+        Quorum q = Quorum.check(io.cluster().hasQuorum(deadline), io.cluster().partitionMembers(deadline),
+                haNodes(), localNode());
+        if (!q.allowed()) {
+            throw OcfException.generic("promotion refused: " + String.join("; ", q.reasons()));
+        }
+        try (SqlSession s = io.sql().connect("127.0.0.1", port(), credentials().admin(), deadline.atMost(10_000))) {
+            Dialect d = dialect(s);
+            InstanceState st = readState(s, d);
+            if (isPromotedMarker() && !st.readOnly()) {
+                log.info("promote: already primary");
+                return OcfExit.SUCCESS.code();
+            }
+            if (st.replica().configured()) {
+                drainRelayLog(s, d);
+                s.execute(d.stopReplica());
+                s.execute(d.resetReplicaAll());
+            }
+            st = readState(s, d);
+            if (p.bool("semisync") && st.semiSync().available()) {
+                exec(s, d.enablePrimarySemiSync(p.integer("semisync_timeout_ms")));
+            }
+            MasterInfo prev = masterInfo().orElse(null);
+            MasterInfo next = prev == null
+                    ? new MasterInfo(localNode(), 1, st.binlogPos().text(), io.clock().wallMillis())
+                    : prev.next(localNode(), st.binlogPos().text(), io.clock().wallMillis());
+            // recorded before writes open: a crash in between leaves a read-only node named primary, which is safe
+            io.cluster().setClusterProperty(masterInfoProperty(), next.format(), deadline);
+            io.state().write(FENCE_FILE, next.format() + "\n");
+            exec(s, d.setReadOnly(false));
+            io.state().write(ROLE_FILE, PROMOTED);
+            log.info("promote: primary at epoch " + next.epoch() + ", position " + next.position());
+        }
+        return OcfExit.SUCCESS.code();
+    }
+
+    /** Waits (bounded) until the SQL thread has applied everything the IO thread received. */
+    private void drainRelayLog(SqlSession s, Dialect d) {
+        Deadline drain = deadline.atMost(p.integer("promote_drain_s") * 1000).reserve(0);
+        s.execute(d.stopReplicaIo());
+        String lastExec = null;
+        long stableSince = io.clock().nanoTime();
+        while (true) {
+            ReplicaStatus r = d.parseReplicaStatus(s.queryRow(d.replicaStatusQuery()));
+            if (!r.configured()) {
+                return;
+            }
+            if (r.received() != null && r.received().equals(r.executed())) {
+                log.info("promote: relay log applied up to " + r.executed());
+                return;
+            }
+            if (!r.sqlRunning()) {
+                throw OcfException.generic("cannot promote: the SQL thread is stopped with relay log unapplied ("
+                        + r.summary() + ")");
+            }
+            String exec = String.valueOf(r.executed());
+            if (!exec.equals(lastExec)) {
+                lastExec = exec;
+                stableSince = io.clock().nanoTime();
+            } else if ((io.clock().nanoTime() - stableSince) / 1_000_000 > 2_000) {
+                // no progress for 2 s with the IO thread stopped: what remains is an incomplete transaction
+                log.warn("promote: relay log applied up to " + r.executed() + ", received " + r.received()
+                        + " (the rest is an incomplete transaction)");
+                return;
+            }
+            if (drain.expired()) {
+                throw OcfException.generic("cannot promote: relay log not applied within promote_drain_s ("
+                        + r.summary() + ")");
+            }
+            sleep(100);
+        }
+    }
+
+    public int demote() {
+        validate(false);
+        if (io.mysqld().runningPid().isEmpty()) {
+            io.state().delete(ROLE_FILE);
+            log.info("demote: not running");
+            return OcfExit.SUCCESS.code();
+        }
+        try (SqlSession s = io.sql().connect("127.0.0.1", port(), credentials().admin(), deadline.atMost(10_000))) {
+            Dialect d = dialect(s);
+            exec(s, d.setReadOnly(true));
+            int killed = killClients(s, d);
+            InstanceState st = readState(s, d);
+            if (st.semiSync().available() && st.semiSync().primaryEnabled()) {
+                exec(s, d.disablePrimarySemiSync());
+            }
+            io.state().delete(ROLE_FILE);
+            log.info("demote: read-only, " + killed + " client session(s) killed");
+            Optional<MasterInfo> mi = masterInfo();
+            if (mi.isPresent() && !mi.get().node().equals(localNode()) && !followsPrimary(st, mi.get())) {
+                repoint(s, d, st, mi.get().node());
+            }
+        }
+        return OcfExit.SUCCESS.code();
+    }
+
+    public int notifyAction() {
+        Notify n = env.notifyInfo();
+        log.debug("notify: " + n);
+        if (!n.isPost() || !"promote".equals(n.operation())) {
+            return OcfExit.SUCCESS.code();
+        }
+        if (n.promote().isEmpty() || n.promote().contains(localNode())) {
+            return OcfExit.SUCCESS.code();
+        }
+        String primary = n.promote().get(0);
+        try {
+            validate(false);
+            if (io.mysqld().runningPid().isEmpty()) {
+                return OcfExit.SUCCESS.code();
+            }
+            try (SqlSession s = io.sql().connect("127.0.0.1", port(), credentials().admin(), deadline.atMost(30_000))) {
+                Dialect d = dialect(s);
+                InstanceState st = readState(s, d);
+                if (!st.readOnly()) {
+                    log.warn("notify: writable while " + primary + " was promoted; setting read_only");
+                    exec(s, d.setReadOnly(true));
+                }
+                repoint(s, d, st, primary);
+            }
+        } catch (OcfException | SqlException e) {
+            // notify results are ignored by Pacemaker: the monitor repairs what this could not do
+            log.error("notify: repointing to " + primary + " failed: " + e.getMessage());
+        }
+        return OcfExit.SUCCESS.code();
+    }
+
+    // ---------------------------------------------------------------- shared steps
+
+    private boolean followsPrimary(InstanceState st, MasterInfo mi) {
+        Endpoint e = endpointOf(mi.node());
+        ReplicaStatus r = st.replica();
+        return r.configured() && r.sourcePort() == e.port()
+                && (r.sourceHost().equals(e.host()) || r.sourceHost().equals(mi.node()));
+    }
+
+    /** Makes this server replicate from {@code primary} with GTID positioning. */
+    void repoint(SqlSession s, Dialect d, InstanceState st, String primary) {
+        if (primary.equals(localNode())) {
+            return;
+        }
+        Endpoint ep = endpointOf(primary);
+        if (st.replica().configured()) {
+            s.execute(d.stopReplica());
+        }
+        if (st.version().isMariaDb() && st.binlogPos() instanceof MariaGtidPos bin
+                && st.slavePos() instanceof MariaGtidPos slave && bin.compareTo(slave) == Order.AHEAD) {
+            // This server wrote transactions of its own (it was primary): replication must resume after them,
+            // or the new primary would send them again.
+            MariaGtidPos merged = slave.max(bin);
+            s.execute("SET GLOBAL gtid_slave_pos = " + Dialect.quote(merged.text()));
+            log.info("repoint: gtid_slave_pos set to " + merged.text() + " (own transactions included)");
+        }
+        if (p.bool("semisync") && isHaNode() && st.semiSync().available()) {
+            // read when the IO thread starts: set before START SLAVE
+            exec(s, d.enableReplicaSemiSync(true));
+        }
+        Credential repl = credentials().replication();
+        s.executeSecret(d.changeSourceGtid(ep.host(), ep.port(), repl.user(), repl.password(), 1),
+                "CHANGE MASTER TO " + ep.text() + " with GTID");
+        s.execute(d.startReplica());
+        log.info("repoint: replicating from " + primary + " (" + ep.text() + ") with GTID");
+    }
+
+    private int killClients(SqlSession s, Dialect d) {
+        int n = 0;
+        for (Map<String, String> row : s.query(d.clientSessionsQuery())) {
+            try {
+                s.execute(d.killConnection(Long.parseLong(row.get("ID"))));
+                n++;
+            } catch (SqlException e) {
+                // already gone
+            }
+        }
+        return n;
+    }
+
+    Optional<MasterInfo> masterInfo() {
+        Optional<String> raw = io.cluster().clusterProperty(masterInfoProperty(), deadline);
+        if (raw.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(MasterInfo.parse(raw.get()));
+        } catch (IllegalArgumentException e) {
+            throw OcfException.generic("cluster property " + masterInfoProperty() + " is unreadable ("
+                    + e.getMessage() + "); fix or delete it with crm_attribute");
+        }
+    }
+
+    String masterInfoProperty() {
+        return "mysqlha_" + rsc + "_master_info";
+    }
+
+    private boolean isPromotedMarker() {
+        return io.state().read(ROLE_FILE).map(s -> s.trim().equals(PROMOTED)).orElse(false);
+    }
+
+    private boolean isHaNode() {
+        List<String> ha = haNodes();
+        return ha.isEmpty() || ha.contains(localNode());
+    }
+
+    private String localNode() {
+        return io.cluster().localNode();
+    }
+
+    static Dialect dialect(SqlSession s) {
+        return Dialect.forVersion(ServerVersion.parse(s.serverVersion(), ""));
+    }
+
+    static InstanceState readState(SqlSession s, Dialect d) {
+        Map<String, String> vars = s.queryRow(d.variablesQuery());
+        List<Map<String, String>> semi = s.query(d.semiSyncQuery());
+        Map<String, String> repl = s.queryRow(d.replicaStatusQuery());
+        return d.parseState(vars == null ? Map.of() : vars, semi, repl);
+    }
+
+    private static void exec(SqlSession s, List<String> statements) {
+        for (String sql : statements) {
+            s.execute(sql);
+        }
+    }
+
+    private void sleep(long ms) {
+        try {
+            io.clock().sleepMillis(Math.min(ms, Math.max(1, deadline.remainingMillis())));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw OcfException.generic("interrupted");
+        }
+    }
+}

@@ -1,0 +1,72 @@
+package io.mysqlha.agent;
+
+import io.mysqlha.model.SemiSync;
+import io.mysqlha.ocf.ActionSpec;
+import io.mysqlha.ocf.ParamSpec;
+
+import java.util.List;
+
+/** Parameters and actions of ocf:mysqlha:mysql: the one source for meta-data, validation and docs. */
+public final class MysqlParams {
+    private MysqlParams() {}
+
+    public static final List<ParamSpec> PARAMS = List.of(
+            ParamSpec.string("binary", "/usr/sbin/mariadbd", "Server binary",
+                    "Path of the server binary (mariadbd or mysqld). It is started directly, never through "
+                            + "mysqld_safe, which would restart a killed server behind the cluster's back."),
+            ParamSpec.string("client_binary", "/usr/bin/mariadb", "Client binary",
+                    "Path of the command-line client (mariadb or mysql), used to apply binary logs during "
+                            + "failover compensation."),
+            ParamSpec.string("config", "/etc/mysql/my.cnf", "Configuration file",
+                    "Option file passed as --defaults-file; empty for none."),
+            ParamSpec.string("datadir", "/var/lib/mysql", "Data directory", "The server's data directory.")
+                    .asUnique(),
+            ParamSpec.string("pid", "/run/mysqld/mysqld.pid", "PID file", "The server's PID file.").asUnique(),
+            ParamSpec.string("socket", "/run/mysqld/mysqld.sock", "Socket", "The server's Unix socket.").asUnique(),
+            ParamSpec.integer("port", 3306, "TCP port",
+                    "The server's TCP port. The agent connects to 127.0.0.1 on it; replicas connect to the "
+                            + "primary's address on it."),
+            ParamSpec.string("user", "mysql", "OS user", "The operating-system user the server runs as."),
+            ParamSpec.string("log", "", "Server console log",
+                    "File that receives the server's standard output and error (its error log is set in the "
+                            + "configuration). Empty: mysqld.out in the state directory."),
+            ParamSpec.string("credentials_file", "/etc/mysqlha/credentials.json", "Credentials file",
+                    "JSON file with the admin, replication and monitor accounts: {\"admin\": {\"user\": .., "
+                            + "\"password\": ..}, \"replication\": {..}, \"monitor\": {..}}. It must be owned by "
+                            + "root with mode 0600. Passwords never appear on a command line, in the CIB or in a "
+                            + "log."),
+            ParamSpec.string("node_addresses", "", "Node addresses",
+                    "Space-separated node=address pairs giving the address replicas use to reach each node's "
+                            + "server. A node not listed is reached by its node name."),
+            ParamSpec.string("ha_nodes", "", "HA nodes",
+                    "Space-separated names of the HA nodes: the only nodes that may be promoted, and the set "
+                            + "a partition must hold a majority of before it promotes. Empty: every node."),
+            ParamSpec.integer("max_lag", 60, "Maximum lag (s)",
+                    "A replica lagging more seconds than this is neither readable nor a promotion candidate."),
+            ParamSpec.bool("semisync", true, "Semi-synchronous replication",
+                    "Run semi-sync AFTER_SYNC on the HA nodes with a timeout so large the primary never falls "
+                            + "back to async; HA replicas send ACKs. Turning it off allows acknowledged writes "
+                            + "to be lost at failover."),
+            ParamSpec.integer("semisync_timeout_ms", SemiSync.NEVER_DEGRADE_TIMEOUT_MS, "Semi-sync timeout (ms)",
+                    "rpl_semi_sync_master_timeout set on the primary. Values under a year are reported as "
+                            + "configured to degrade."),
+            ParamSpec.string("state_dir", "/var/lib/mysqlha", "State directory",
+                    "Where the agent keeps this resource's durable state (fence file, journal), in a "
+                            + "subdirectory named after the resource."),
+            ParamSpec.integer("promote_drain_s", 30, "Relay-log drain bound (s)",
+                    "How long promote waits for the relay log to be applied before it fails, so that a "
+                            + "better candidate is chosen; never more than the promote timeout allows."),
+            ParamSpec.string("additional_parameters", "", "Extra server options",
+                    "Extra options for the server command line, space-separated."));
+
+    public static final List<ActionSpec> ACTIONS = List.of(
+            ActionSpec.of("start", 120),
+            ActionSpec.of("stop", 120),
+            ActionSpec.monitor(30, 2, "Promoted"),
+            ActionSpec.monitor(30, 3, "Unpromoted"),
+            ActionSpec.of("promote", 120),
+            ActionSpec.of("demote", 120),
+            ActionSpec.of("notify", 90),
+            ActionSpec.of("meta-data", 5),
+            ActionSpec.of("validate-all", 30));
+}

@@ -1,0 +1,108 @@
+package io.mysqlha.dialect;
+
+import io.mysqlha.model.BinlogCoordinates;
+import io.mysqlha.model.InstanceState;
+import io.mysqlha.model.Position;
+import io.mysqlha.model.ReplicaStatus;
+import io.mysqlha.model.SemiSync;
+import io.mysqlha.model.ServerVersion;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The SQL that differs between server families and versions: statement texts, and parsing of what the
+ * server returns (rows as column-name to text maps). Pure: no connection, so every dialect is unit-tested
+ * on captured server output.
+ */
+public interface Dialect {
+
+    /** Picks the dialect for a server version. */
+    static Dialect forVersion(ServerVersion v) {
+        if (v.isMariaDb()) {
+            return new MariaDbDialect(v);
+        }
+        if (v.atLeast(8, 4)) {
+            return new MySql84Dialect(v);
+        }
+        return new MySqlDialect(v);
+    }
+
+    ServerVersion version();
+
+    /** One row of scalar variables; parse with {@link #parseState}. */
+    String variablesQuery();
+
+    /** Name/value rows of semi-sync variables and status (names as the server spells them). */
+    String semiSyncQuery();
+
+    /** The replica status statement (one row, or none when not a replica). */
+    String replicaStatusQuery();
+
+    /** The statement that shows this server's own binlog coordinates. */
+    String primaryStatusQuery();
+
+    ReplicaStatus parseReplicaStatus(Map<String, String> row);
+
+    SemiSync parseSemiSync(List<Map<String, String>> nameValueRows);
+
+    /** Builds the instance state from the three query results. */
+    InstanceState parseState(Map<String, String> variables, List<Map<String, String>> semiSyncRows,
+                             Map<String, String> replicaRow);
+
+    /** Parses a GTID position of this server family (empty text: an empty position). */
+    Position parsePosition(String text);
+
+    /**
+     * CHANGE MASTER / CHANGE REPLICATION SOURCE to a primary with GTID auto-positioning. The result holds
+     * the replication password: never log it.
+     */
+    String changeSourceGtid(String host, int port, String user, String password, int connectRetryS);
+
+    /** Same, at explicit binlog coordinates (file/position mode). Holds the password: never log it. */
+    String changeSourceCoordinates(String host, int port, String user, String password,
+                                   BinlogCoordinates at, int connectRetryS);
+
+    String startReplica();
+
+    String stopReplica();
+
+    String stopReplicaIo();
+
+    String resetReplicaAll();
+
+    /** Statements that make the server read-only (or writable), including super_read_only where it exists. */
+    List<String> setReadOnly(boolean readOnly);
+
+    /** Statements that make this server a semi-sync primary that never degrades to async. */
+    List<String> enablePrimarySemiSync(long timeoutMs);
+
+    /** Statements that turn the primary semi-sync waits off (compensation, demote). */
+    List<String> disablePrimarySemiSync();
+
+    /** Statements that make this server ACK as a semi-sync replica. */
+    List<String> enableReplicaSemiSync(boolean enabled);
+
+    /** A query returning one row, one column: 0 when the position was applied within the timeout, -1 if not. */
+    String waitForPosition(Position p, long timeoutS);
+
+    /** Client sessions to kill on demote: rows with column ID, excluding system, replication and our own. */
+    String clientSessionsQuery();
+
+    String killConnection(long id);
+
+    /** Quotes a string as an SQL literal. */
+    static String quote(String s) {
+        StringBuilder b = new StringBuilder(s.length() + 2).append('\'');
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            switch (c) {
+                case '\'' -> b.append("''");
+                case '\\' -> b.append("\\\\");
+                case '\0' -> b.append("\\0");
+                default -> b.append(c);
+            }
+        }
+        return b.append('\'').toString();
+    }
+}
