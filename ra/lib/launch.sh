@@ -41,8 +41,10 @@ mysqlha_exec() {
     _jsa=${_jar%.jar}.jsa
     _cds=-Xshare:auto
     [ -r "$_jsa" ] && _cds=-XX:SharedArchiveFile=$_jsa
+    # MYSQLHA_JAVA_OPTS: extra JVM options (diagnostics; recording the CDS class list)
+    # shellcheck disable=SC2086
     set -- -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:-UsePerfData -Xss512k -Xms8m -Xmx256m \
-        -XX:CICompilerCount=1 -Xshare:auto "$_cds" -Xlog:disable -Xlog:all=error:stderr \
+        -XX:CICompilerCount=1 -Xshare:auto "$_cds" -Xlog:disable -Xlog:all=error:stderr ${MYSQLHA_JAVA_OPTS:-} \
         -cp "$_jar" io.mysqlha.cli.Main "$@"
     exec "$_java" "$@"
 }

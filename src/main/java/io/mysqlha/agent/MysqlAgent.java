@@ -1,6 +1,9 @@
 package io.mysqlha.agent;
 
+import io.mysqlha.decide.CrashGuard;
+import io.mysqlha.decide.Election;
 import io.mysqlha.decide.GrantCheck;
+import io.mysqlha.decide.Lineage;
 import io.mysqlha.decide.MonitorAnalyzer;
 import io.mysqlha.decide.MonitorFacts;
 import io.mysqlha.decide.MonitorVerdict;
@@ -11,6 +14,8 @@ import io.mysqlha.model.InstanceState;
 import io.mysqlha.model.MariaGtidPos;
 import io.mysqlha.model.MasterInfo;
 import io.mysqlha.model.Order;
+import io.mysqlha.model.Position;
+import io.mysqlha.model.SemiSync;
 import io.mysqlha.model.ReplicaStatus;
 import io.mysqlha.model.ServerVersion;
 import io.mysqlha.ocf.MetaData;
@@ -49,16 +54,13 @@ import java.util.function.Supplier;
  * the pure {@code decide} layer from observed facts; this class gathers the facts and carries out the
  * decisions through ports.
  */
-public final class MysqlAgent {
+public final class MysqlAgent implements OcfAgent {
     public static final String VERSION = "0.1.0";
     static final String ROLE_FILE = "role";
     static final String PROMOTED = "promoted";
     static final String FENCE_FILE = "master-info";
     static final String PUBLISHED_FILE = "published";
-    /** Score of the running primary: above every replica's, so a healthy primary keeps the role. */
-    static final int PRIMARY_SCORE = 1000;
-    /** Score of a healthy replica (issue: position ranking refines it). */
-    static final int REPLICA_SCORE = 500;
+    static final String LIFECYCLE_FILE = "lifecycle";
     /** Re-publish unchanged attributes after this long: transient attributes vanish when a node rejoins. */
     static final long REPUBLISH_MS = 60_000;
 
@@ -118,6 +120,11 @@ public final class MysqlAgent {
         }
         nodeAddresses();
         credentials();
+        if (p.bool("semisync") && p.integer("semisync_timeout_ms") < SemiSync.MIN_SAFE_TIMEOUT_MS) {
+            throw OcfException.configured("semisync_timeout_ms=" + p.integer("semisync_timeout_ms") + " lets the "
+                    + "primary fall back to async and acknowledge writes no replica has (parameter "
+                    + "'semisync_timeout_ms'; use at least " + SemiSync.MIN_SAFE_TIMEOUT_MS + ")");
+        }
         if (full) {
             if (!Files.isDirectory(dd)) {
                 throw OcfException.configured("datadir " + dd + " does not exist (parameter 'datadir')");
@@ -129,6 +136,7 @@ public final class MysqlAgent {
             checkHaNodes();
             if (io.mysqld().runningPid().isPresent()) {
                 checkGrants();
+                checkRunningPrimarySemiSync();
             }
         }
     }
@@ -166,6 +174,21 @@ public final class MysqlAgent {
         if (!unknown.isEmpty()) {
             throw OcfException.configured("ha_nodes names unknown nodes: " + String.join(" ", unknown)
                     + " (known: " + String.join(" ", known) + ") (parameter 'ha_nodes')");
+        }
+    }
+
+    private void checkRunningPrimarySemiSync() {
+        if (!isPromotedMarker() || !p.bool("semisync")) {
+            return;
+        }
+        try (SqlSession s = io.sql().connect("127.0.0.1", port(), credentials().monitor(), deadline.atMost(10_000))) {
+            InstanceState st = readState(s, dialect(s));
+            String problem = MonitorAnalyzer.semiSyncProblem(st.semiSync());
+            if (problem != null) {
+                throw OcfException.configured("the primary's semi-sync can degrade: " + problem);
+            }
+        } catch (SqlException e) {
+            log.warn("validate-all: cannot read the server's semi-sync state: " + e.getMessage());
         }
     }
 
@@ -254,6 +277,23 @@ public final class MysqlAgent {
 
     // ---------------------------------------------------------------- actions
 
+    @Override
+    public int run(String action) {
+        return switch (action) {
+            case "start" -> start();
+            case "stop" -> stop();
+            case "monitor", "status" -> monitor();
+            case "promote" -> promote();
+            case "demote" -> demote();
+            case "notify" -> notifyAction();
+            case "validate-all" -> validateAll();
+            default -> {
+                log.exitReason("action '" + action + "' is not implemented");
+                yield OcfExit.ERR_UNIMPLEMENTED.code();
+            }
+        };
+    }
+
     public int validateAll() {
         validate(true);
         return OcfExit.SUCCESS.code();
@@ -261,7 +301,11 @@ public final class MysqlAgent {
 
     public int start() {
         validate(false);
+        checkHaNodes();
+        // read before anything changes: a corrupt fence file stops the start here, and is never deleted
+        Optional<MasterInfo> fence = readFence();
         OptionalLong pid = io.mysqld().runningPid();
+        CrashGuard.LastEnd lastEnd = lastEnd(pid.isPresent());
         if (pid.isEmpty()) {
             spawnServer();
         } else {
@@ -275,10 +319,19 @@ public final class MysqlAgent {
                 exec(s, d.setReadOnly(true));
             }
             io.state().delete(ROLE_FILE);
-            if (p.bool("semisync") && isHaNode() && st.semiSync().available()) {
-                exec(s, d.enableReplicaSemiSync(true));
+            if (st.semiSync().available()) {
+                // HA replicas ACK; async extras never do, so they can never be what a commit waited for
+                exec(s, d.enableReplicaSemiSync(p.bool("semisync") && isHaNode()));
             }
             Optional<MasterInfo> mi = masterInfo();
+            try {
+                checkSafeToRejoin(s, d, st, fence, lastEnd, mi);
+            } catch (OcfException e) {
+                // kept across stops, so the next start checks again instead of taking the stop as clean
+                io.state().write(LIFECYCLE_FILE, CrashGuard.refused(bootId(), e.getMessage()));
+                throw e;
+            }
+            io.state().write(LIFECYCLE_FILE, CrashGuard.running(bootId(), io.mysqld().runningPid().orElse(0)));
             if (mi.isPresent() && !mi.get().node().equals(localNode())) {
                 if (!followsPrimary(st, mi.get())) {
                     repoint(s, d, st, mi.get().node());
@@ -289,6 +342,104 @@ public final class MysqlAgent {
         }
         log.info("start: running read-only");
         return OcfExit.SUCCESS.code();
+    }
+
+    /**
+     * The crash guard and the stale-primary fence. A node whose fence file says it was primary at an older
+     * epoch than the CIB's, or whose server ended uncleanly, rejoins only when its transactions are a subset
+     * of the current primary's; after a crash the server's crash-safety settings must be on as well.
+     * Otherwise the start fails (the server stays read-only and replicates from nobody) with what to do.
+     */
+    private void checkSafeToRejoin(SqlSession s, Dialect d, InstanceState st, Optional<MasterInfo> fence,
+                                   CrashGuard.LastEnd lastEnd, Optional<MasterInfo> cib) {
+        boolean crashed = lastEnd == CrashGuard.LastEnd.MYSQLD_CRASH || lastEnd == CrashGuard.LastEnd.OS_CRASH
+                || lastEnd == CrashGuard.LastEnd.REFUSED;
+        boolean stale = fence.isPresent() && fence.get().node().equals(localNode()) && cib.isPresent()
+                && (cib.get().epoch() > fence.get().epoch() || !cib.get().node().equals(localNode()));
+        if (!crashed && !stale) {
+            return;
+        }
+        String why = (stale ? "this node was primary at epoch " + fence.get().epoch() + " but the cluster's primary is "
+                + cib.get().node() + " at epoch " + cib.get().epoch() : "")
+                + (stale && crashed ? "; " : "")
+                + (crashed ? switch (lastEnd) {
+                    case OS_CRASH -> "the machine crashed while the server ran";
+                    case REFUSED -> "its last start was refused";
+                    default -> "the server ended uncleanly";
+                } : "");
+        if (crashed) {
+            List<String> unsafe = CrashGuard.unsafeSettings(s.queryRow(d.crashSafetyQuery()));
+            if (!unsafe.isEmpty()) {
+                throw OcfException.generic("refusing to rejoin: " + why + ", and crash-safety settings are off ("
+                        + String.join(", ", unsafe) + "); rebuild this node from the primary, or fix the settings "
+                        + "and run 'mysqlha rejoin' after checking its data");
+            }
+        }
+        if (cib.isEmpty() || cib.get().node().equals(localNode())) {
+            // no other primary to compare with (first start, or the whole cluster went down): the election
+            // at promote compares every node's position
+            log.warn("start: " + why + "; no other primary exists, rejoining as a candidate");
+            return;
+        }
+        Endpoint ep = endpointOf(cib.get().node());
+        String primaryState;
+        try (SqlSession ps = io.sql().connect(ep.host(), ep.port(), credentials().admin(), deadline.atMost(10_000))) {
+            Map<String, String> row = ps.queryRow(d.binlogStateQuery());
+            primaryState = row == null ? "" : row.values().iterator().next();
+        } catch (SqlException e) {
+            throw OcfException.generic("cannot rejoin yet: " + why + ", and the primary " + cib.get().node() + " ("
+                    + ep.text() + ") cannot be reached to check that this node holds nothing it lacks: "
+                    + e.getMessage());
+        }
+        List<String> extra = Lineage.notInPrimary(everything(st), primaryState == null ? "" : primaryState);
+        if (!extra.isEmpty()) {
+            throw OcfException.generic("refusing to rejoin: " + why + ", and this node has transactions the primary "
+                    + cib.get().node() + " lacks: " + String.join("; ", extra) + ". Rebuild this node from the "
+                    + "primary (its extra transactions were never acknowledged by a replica); its data is left as is");
+        }
+        log.info("start: " + why + "; its transactions are a subset of " + cib.get().node() + "'s, rejoining");
+        io.state().write(FENCE_FILE, cib.get().format() + "\n");
+    }
+
+    /** Every transaction this server has: what it applied from replication and what its binlog holds. */
+    static Position everything(InstanceState st) {
+        if (st.binlogPos() instanceof MariaGtidPos b && st.slavePos() instanceof MariaGtidPos sl) {
+            return b.max(sl);
+        }
+        return st.binlogPos();
+    }
+
+    private CrashGuard.LastEnd lastEnd(boolean serverUp) {
+        try {
+            return CrashGuard.lastEnd(io.state().read(LIFECYCLE_FILE).orElse(null), bootId(), serverUp);
+        } catch (IllegalArgumentException e) {
+            throw OcfException.generic("lifecycle record " + io.state().path(LIFECYCLE_FILE) + " is unreadable ("
+                    + e.getMessage() + "); it is left in place: check the server, then run 'mysqlha rejoin'");
+        }
+    }
+
+    /** This node's record of master-info (the fence file); a corrupt one is reported, never trusted or deleted. */
+    Optional<MasterInfo> readFence() {
+        Optional<String> raw = io.state().read(FENCE_FILE);
+        if (raw.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(MasterInfo.parse(raw.get()));
+        } catch (IllegalArgumentException e) {
+            throw new OcfException(OcfExit.ERR_GENERIC, "fence file " + io.state().path(FENCE_FILE) + " is corrupt ("
+                    + e.getMessage() + "); it is not trusted and left in place: check which node was primary, "
+                    + "then run 'mysqlha rejoin' to rewrite it from the CIB");
+        }
+    }
+
+    /** This boot's id, to tell an OS crash from a server crash. */
+    public static String bootId() {
+        try {
+            return Files.readString(Path.of("/proc/sys/kernel/random/boot_id")).trim();
+        } catch (java.io.IOException e) {
+            return "unknown";
+        }
     }
 
     private void spawnServer() {
@@ -385,7 +536,8 @@ public final class MysqlAgent {
         while (io.mysqld().alive(id) && !graceful.expired()) {
             sleep(100);
         }
-        if (io.mysqld().alive(id)) {
+        boolean killed = io.mysqld().alive(id);
+        if (killed) {
             log.warn("stop: server pid " + id + " did not exit in time; sending SIGKILL");
             io.mysqld().signal(id, true);
             while (io.mysqld().alive(id) && !deadline.expired()) {
@@ -395,7 +547,16 @@ public final class MysqlAgent {
         if (io.mysqld().alive(id)) {
             throw OcfException.generic("server pid " + id + " survived SIGKILL");
         }
-        log.info("stop: stopped");
+        boolean keepRecord;
+        try {
+            keepRecord = lastEnd(false) == CrashGuard.LastEnd.REFUSED;
+        } catch (OcfException e) {
+            keepRecord = true; // an unreadable record stays for the operator to see
+        }
+        if (!keepRecord) {
+            io.state().write(LIFECYCLE_FILE, killed ? CrashGuard.killed(bootId()) : CrashGuard.clean(bootId()));
+        }
+        log.info("stop: stopped" + (killed ? " (killed: the next start checks it like a crash)" : ""));
         return OcfExit.SUCCESS.code();
     }
 
@@ -410,14 +571,18 @@ public final class MysqlAgent {
             }
             throw e;
         }
-        MonitorVerdict v = observe();
-        apply(v);
-        publish(v);
-        return exitOf(v);
+        Observation o = observe();
+        apply(o.verdict());
+        publish(o.verdict(), o.state(), env.intervalMillis() == 0);
+        return exitOf(o.verdict());
+    }
+
+    /** What the monitor saw and concluded. */
+    record Observation(MonitorVerdict verdict, InstanceState state) {
     }
 
     /** Gathers the facts and analyses them. */
-    MonitorVerdict observe() {
+    Observation observe() {
         boolean alive = io.mysqld().runningPid().isPresent();
         boolean datadir = io.mysqld().datadirPresent();
         boolean marker = isPromotedMarker();
@@ -448,7 +613,7 @@ public final class MysqlAgent {
         MonitorVerdict v = MonitorAnalyzer.analyze(new MonitorFacts(alive, datadir, probe, err, st, marker, mi,
                 localNode(), sources, p.integer("max_lag"), p.bool("semisync") && isHaNode()));
         logVerdict(v);
-        return v;
+        return new Observation(v, st);
     }
 
     private void logVerdict(MonitorVerdict v) {
@@ -505,25 +670,34 @@ public final class MysqlAgent {
         return code.code();
     }
 
-    /** Promotion score and read-pool attributes; unchanged values are re-sent only now and then. */
-    private void publish(MonitorVerdict v) {
-        int score;
-        if (v.outcome() == MonitorVerdict.Outcome.RUNNING_PROMOTED
-                || v.outcome() == MonitorVerdict.Outcome.DEGRADED_PROMOTED) {
-            score = PRIMARY_SCORE;
-        } else if (v.candidate() && isHaNode()) {
-            score = REPLICA_SCORE;
-        } else {
-            score = -1;
+    /**
+     * Promotion score, received position (private, for the election) and read-pool attributes. Unchanged
+     * values are re-sent only now and then: transient attributes vanish when a node rejoins, and a probe
+     * always re-sends.
+     */
+    private void publish(MonitorVerdict v, InstanceState st, boolean force) {
+        boolean promoted = v.outcome() == MonitorVerdict.Outcome.RUNNING_PROMOTED
+                || v.outcome() == MonitorVerdict.Outcome.DEGRADED_PROMOTED;
+        boolean candidate = v.candidate() && isHaNode() && st != null;
+        String recv = candidate ? st.receivedPosition().text() : "";
+        int score = -1;
+        if (promoted) {
+            score = Election.PRIMARY_SCORE;
+        } else if (candidate) {
+            score = Election.replicaScore(st.receivedPosition(), peerPositions(st));
         }
-        String want = "score=" + score + ";readable=" + (v.readable() ? 1 : 0) + ";lag=" + v.lagS();
+        String want = "score=" + score + ";readable=" + (v.readable() ? 1 : 0) + ";lag=" + v.lagS() + ";recv=" + recv;
         String had = io.cache().read(PUBLISHED_FILE).orElse("");
-        long at = io.cache().read(PUBLISHED_FILE + ".at").map(s -> Long.parseLong(s.trim())).orElse(0L);
-        boolean fresh = want.equals(had) && io.clock().wallMillis() - at < REPUBLISH_MS && env.intervalMillis() > 0;
-        if (fresh) {
+        long at = io.cache().read(PUBLISHED_FILE + ".at").map(x -> Long.parseLong(x.trim())).orElse(0L);
+        if (!force && want.equals(had) && io.clock().wallMillis() - at < REPUBLISH_MS && env.intervalMillis() > 0) {
             return;
         }
         try {
+            if (recv.isEmpty()) {
+                io.cluster().deleteNodeAttribute(recvAttribute(), true, deadline);
+            } else {
+                io.cluster().setNodeAttribute(recvAttribute(), recv, true, deadline);
+            }
             if (score >= 0) {
                 io.cluster().setPromotionScore(rsc, score, deadline);
             } else {
@@ -536,6 +710,27 @@ public final class MysqlAgent {
         } catch (OcfException e) {
             log.warn("monitor: cannot publish attributes: " + e.getMessage());
         }
+    }
+
+    private String recvAttribute() {
+        return rsc + "-recv";
+    }
+
+    /** The received positions other HA candidates published (unparsable ones are left out). */
+    private Map<String, Position> peerPositions(InstanceState st) {
+        Map<String, Position> out = new LinkedHashMap<>();
+        List<String> ha = haNodes();
+        Dialect d = Dialect.forVersion(st.version());
+        io.cluster().nodeAttributes(recvAttribute(), deadline).forEach((node, text) -> {
+            if (!node.equals(localNode()) && (ha.isEmpty() || ha.contains(node))) {
+                try {
+                    out.put(node, d.parsePosition(text));
+                } catch (IllegalArgumentException e) {
+                    log.debug("ignoring unparsable position of " + node + ": " + text);
+                }
+            }
+        });
+        return out;
     }
 
     public int promote() {
@@ -555,8 +750,18 @@ public final class MysqlAgent {
                 log.info("promote: already primary");
                 return OcfExit.SUCCESS.code();
             }
+            // Before anything else, the old primary loses its ACKs: semi-sync then blocks its commits, so an
+            // isolated old primary can acknowledge nothing from here on.
+            Map<String, Position> peers = isolateOldPrimary(d);
             if (st.replica().configured()) {
                 drainRelayLog(s, d);
+            }
+            st = readState(s, d);
+            Map<String, String> ahead = Election.peersAhead(everything(st), peers);
+            if (!ahead.isEmpty()) {
+                yieldTo(ahead);
+            }
+            if (st.replica().configured()) {
                 s.execute(d.stopReplica());
                 s.execute(d.resetReplicaAll());
             }
@@ -576,6 +781,58 @@ public final class MysqlAgent {
             log.info("promote: primary at epoch " + next.epoch() + ", position " + next.position());
         }
         return OcfExit.SUCCESS.code();
+    }
+
+    /**
+     * Reaches every other HA node's server (bounded, unreachable ones are skipped): replicas of another
+     * source stop their IO thread, a writable one (the old primary, if it is still up) is made read-only and
+     * its clients are killed. Returns what each reachable peer has received, frozen by the IO stop.
+     */
+    private Map<String, Position> isolateOldPrimary(Dialect d) {
+        Map<String, Position> received = new LinkedHashMap<>();
+        List<String> peers = new ArrayList<>(haNodes().isEmpty() ? io.cluster().knownNodes(deadline) : haNodes());
+        peers.remove(localNode());
+        for (String peer : peers) {
+            Endpoint ep = endpointOf(peer);
+            try (SqlSession ps = io.sql().connect(ep.host(), ep.port(), credentials().admin(), deadline.atMost(3_000))) {
+                Dialect pd = dialect(ps);
+                InstanceState pst = readState(ps, pd);
+                if (!pst.readOnly()) {
+                    log.warn("promote: " + peer + " is writable; making it read-only and killing its clients");
+                    exec(ps, pd.setReadOnly(true));
+                    killClients(ps, pd);
+                }
+                boolean fromHere = pst.replica().sourcePort() == port() && (pst.replica().sourceHost().equals(
+                        endpointOf(localNode()).host()) || pst.replica().sourceHost().equals(localNode()));
+                if (pst.replica().configured() && pst.replica().ioRunning() && !fromHere) {
+                    ps.execute(pd.stopReplicaIo());
+                    log.info("promote: stopped " + peer + "'s IO thread (source " + pst.replica().sourceHost() + ":"
+                            + pst.replica().sourcePort() + ")");
+                }
+                InstanceState frozen = readState(ps, pd);
+                received.put(peer, frozen.replica().configured() ? frozen.receivedPosition() : everything(frozen));
+            } catch (SqlException | OcfException e) {
+                log.info("promote: " + peer + " not reachable (" + e.getMessage() + ")");
+            }
+        }
+        return received;
+    }
+
+    /**
+     * Another reachable node holds transactions this one lacks: opening writes now would lose them. The
+     * promotion fails and this node lowers its score, so that Pacemaker promotes the better one.
+     */
+    private void yieldTo(Map<String, String> ahead) {
+        try {
+            io.cluster().setPromotionScore(rsc, Election.YIELD_SCORE, deadline);
+            io.cache().delete(PUBLISHED_FILE);
+        } catch (OcfException e) {
+            log.warn("promote: cannot lower this node's score: " + e.getMessage());
+        }
+        StringBuilder b = new StringBuilder();
+        ahead.forEach((n, why) -> b.append(b.length() == 0 ? "" : "; ").append(n).append(' ').append(why));
+        throw OcfException.generic("promotion refused: reachable nodes hold transactions this node lacks ("
+                + b + "); yielding to the better candidate");
     }
 
     /** Waits (bounded) until the SQL thread has applied everything the IO thread received. */
@@ -643,6 +900,19 @@ public final class MysqlAgent {
     public int notifyAction() {
         Notify n = env.notifyInfo();
         log.debug("notify: " + n);
+        if (n.isPre() && "promote".equals(n.operation())) {
+            // the election reads the positions now: publish fresh ones
+            try {
+                validate(false);
+                if (io.mysqld().runningPid().isPresent()) {
+                    Observation o = observe();
+                    publish(o.verdict(), o.state(), true);
+                }
+            } catch (OcfException | SqlException e) {
+                log.warn("notify: cannot refresh this node's position: " + e.getMessage());
+            }
+            return OcfExit.SUCCESS.code();
+        }
         if (!n.isPost() || !"promote".equals(n.operation())) {
             return OcfExit.SUCCESS.code();
         }

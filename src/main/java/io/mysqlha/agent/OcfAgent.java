@@ -1,0 +1,10 @@
+package io.mysqlha.agent;
+
+/** An OCF agent: one method per action, dispatched by name. */
+public interface OcfAgent {
+    /**
+     * Runs one action and returns its OCF exit code; failures with a chosen code are thrown as
+     * {@link io.mysqlha.ocf.OcfException}. Unknown actions return ERR_UNIMPLEMENTED.
+     */
+    int run(String action);
+}

@@ -1,0 +1,5 @@
+package io.mysqlha.binlog;
+
+/** XID_EVENT: the commit of a transaction on a transactional engine. */
+public record Xid(long xid) implements EventData {
+}
