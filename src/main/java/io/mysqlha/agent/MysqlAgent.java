@@ -63,6 +63,8 @@ public final class MysqlAgent implements OcfAgent {
     static final String LIFECYCLE_FILE = "lifecycle";
     /** Re-publish unchanged attributes after this long: transient attributes vanish when a node rejoins. */
     static final long REPUBLISH_MS = 60_000;
+    /** How often a moving received position is re-sent while replication runs. */
+    static final long RECV_REFRESH_MS = 10_000;
 
     /** What the agent needs from outside, wired by the CLI. */
     public record Ports(Cluster cluster, SqlConnector sql, MysqldService mysqld, LocalState state,
@@ -671,44 +673,94 @@ public final class MysqlAgent implements OcfAgent {
     }
 
     /**
-     * Promotion score, received position (private, for the election) and read-pool attributes. Unchanged
-     * values are re-sent only now and then: transient attributes vanish when a node rejoins, and a probe
-     * always re-sends.
+     * Promotion score, received position (private, for the election) and read-pool attributes. Each goes
+     * out only when it changed, since every update is a process: all of them are re-sent now and then
+     * (transient attributes vanish when a node rejoins) and on probes. A received position that moves with
+     * every write is re-sent at most every RECV_REFRESH_MS while replication runs; once the IO thread
+     * stops (the primary died: positions freeze, and an election is near) every change goes out at once.
      */
     private void publish(MonitorVerdict v, InstanceState st, boolean force) {
+        long now = io.clock().wallMillis();
+        Map<String, String> had = parseKv(io.cache().read(PUBLISHED_FILE).orElse(""));
+        boolean refresh = force || env.intervalMillis() == 0 || now - longOf(had.get("at")) >= REPUBLISH_MS;
         boolean promoted = v.outcome() == MonitorVerdict.Outcome.RUNNING_PROMOTED
                 || v.outcome() == MonitorVerdict.Outcome.DEGRADED_PROMOTED;
         boolean candidate = v.candidate() && isHaNode() && st != null;
         String recv = candidate ? st.receivedPosition().text() : "";
-        int score = -1;
+        String hadRecv = had.getOrDefault("recv", "");
+        boolean frozen = st != null && st.replica().configured() && !st.replica().ioRunning();
+        boolean recvDue = refresh || (!recv.equals(hadRecv) && (recv.isEmpty() || hadRecv.isEmpty() || frozen
+                || now - longOf(had.get("recvAt")) >= RECV_REFRESH_MS));
+        int hadScore = (int) longOf(had.getOrDefault("score", "-1"));
+        int score;
         if (promoted) {
             score = Election.PRIMARY_SCORE;
-        } else if (candidate) {
+        } else if (!candidate) {
+            score = -1;
+        } else if (recvDue || hadScore <= Election.YIELD_SCORE || hadScore == Election.PRIMARY_SCORE) {
             score = Election.replicaScore(st.receivedPosition(), peerPositions(st));
+        } else {
+            score = hadScore;
         }
-        String want = "score=" + score + ";readable=" + (v.readable() ? 1 : 0) + ";lag=" + v.lagS() + ";recv=" + recv;
-        String had = io.cache().read(PUBLISHED_FILE).orElse("");
-        long at = io.cache().read(PUBLISHED_FILE + ".at").map(x -> Long.parseLong(x.trim())).orElse(0L);
-        if (!force && want.equals(had) && io.clock().wallMillis() - at < REPUBLISH_MS && env.intervalMillis() > 0) {
-            return;
-        }
+        Map<String, String> want = new LinkedHashMap<>();
+        want.put("score", Integer.toString(score));
+        want.put("recv", recvDue ? recv : hadRecv);
+        want.put("readable", v.readable() ? "1" : "0");
+        want.put("lag", Long.toString(v.lagS()));
         try {
-            if (recv.isEmpty()) {
-                io.cluster().deleteNodeAttribute(recvAttribute(), true, deadline);
-            } else {
-                io.cluster().setNodeAttribute(recvAttribute(), recv, true, deadline);
+            for (Map.Entry<String, String> e : want.entrySet()) {
+                if (!refresh && e.getValue().equals(had.get(e.getKey()))) {
+                    continue;
+                }
+                String value = e.getValue();
+                switch (e.getKey()) {
+                    case "score" -> {
+                        if (score >= 0) {
+                            io.cluster().setPromotionScore(rsc, score, deadline);
+                        } else {
+                            io.cluster().clearPromotionScore(rsc, deadline);
+                        }
+                    }
+                    case "recv" -> {
+                        if (value.isEmpty()) {
+                            io.cluster().deleteNodeAttribute(recvAttribute(), true, deadline);
+                        } else {
+                            io.cluster().setNodeAttribute(recvAttribute(), value, true, deadline);
+                        }
+                    }
+                    default -> io.cluster().setNodeAttribute(rsc + "-" + e.getKey(), value, false, deadline);
+                }
             }
-            if (score >= 0) {
-                io.cluster().setPromotionScore(rsc, score, deadline);
-            } else {
-                io.cluster().clearPromotionScore(rsc, deadline);
-            }
-            io.cluster().setNodeAttribute(rsc + "-readable", v.readable() ? "1" : "0", false, deadline);
-            io.cluster().setNodeAttribute(rsc + "-lag", Long.toString(v.lagS()), false, deadline);
-            io.cache().write(PUBLISHED_FILE, want);
-            io.cache().write(PUBLISHED_FILE + ".at", Long.toString(io.clock().wallMillis()));
+            want.put("at", refresh ? Long.toString(now) : had.getOrDefault("at", "0"));
+            want.put("recvAt", recvDue ? Long.toString(now) : had.getOrDefault("recvAt", "0"));
+            io.cache().write(PUBLISHED_FILE, formatKv(want));
         } catch (OcfException e) {
             log.warn("monitor: cannot publish attributes: " + e.getMessage());
+        }
+    }
+
+    private static Map<String, String> parseKv(String text) {
+        Map<String, String> m = new LinkedHashMap<>();
+        for (String line : text.split("\n")) {
+            int eq = line.indexOf('=');
+            if (eq > 0) {
+                m.put(line.substring(0, eq), line.substring(eq + 1));
+            }
+        }
+        return m;
+    }
+
+    private static String formatKv(Map<String, String> m) {
+        StringBuilder b = new StringBuilder();
+        m.forEach((k, v) -> b.append(k).append('=').append(v).append('\n'));
+        return b.toString();
+    }
+
+    private static long longOf(String s) {
+        try {
+            return s == null ? 0 : Long.parseLong(s.trim());
+        } catch (NumberFormatException e) {
+            return 0;
         }
     }
 
