@@ -1,5 +1,6 @@
 package io.mysqlha.cli;
 
+import io.mysqlha.agent.LvsAgent;
 import io.mysqlha.agent.MysqlAgent;
 import io.mysqlha.agent.MysqlParams;
 import io.mysqlha.agent.OcfAgent;
@@ -31,14 +32,18 @@ final class Agents {
                 return new MysqlAgent(env, log, p, OcfCommand.mysqlPorts(env, p));
             });
 
+    static final Kind LVS = new Kind("lvs", LvsAgent::metaData, "start|stop|monitor|validate-all|meta-data",
+            LvsWiring::create);
+
     static Kind kind(String name) {
         return switch (name) {
             case "mysql" -> MYSQL;
+            case "lvs" -> LVS;
             default -> null;
         };
     }
 
     static String names() {
-        return "mysql";
+        return "mysql, lvs";
     }
 }
