@@ -1,6 +1,9 @@
 package io.mysqlha.agent;
 
+import io.mysqlha.decide.CrashGuard;
+import io.mysqlha.decide.Election;
 import io.mysqlha.decide.GrantCheck;
+import io.mysqlha.decide.Lineage;
 import io.mysqlha.decide.MonitorAnalyzer;
 import io.mysqlha.decide.MonitorFacts;
 import io.mysqlha.decide.MonitorVerdict;
@@ -11,6 +14,8 @@ import io.mysqlha.model.InstanceState;
 import io.mysqlha.model.MariaGtidPos;
 import io.mysqlha.model.MasterInfo;
 import io.mysqlha.model.Order;
+import io.mysqlha.model.Position;
+import io.mysqlha.model.SemiSync;
 import io.mysqlha.model.ReplicaStatus;
 import io.mysqlha.model.ServerVersion;
 import io.mysqlha.ocf.MetaData;
@@ -55,12 +60,11 @@ public final class MysqlAgent implements OcfAgent {
     static final String PROMOTED = "promoted";
     static final String FENCE_FILE = "master-info";
     static final String PUBLISHED_FILE = "published";
-    /** Score of the running primary: above every replica's, so a healthy primary keeps the role. */
-    static final int PRIMARY_SCORE = 1000;
-    /** Score of a healthy replica (issue: position ranking refines it). */
-    static final int REPLICA_SCORE = 500;
+    static final String LIFECYCLE_FILE = "lifecycle";
     /** Re-publish unchanged attributes after this long: transient attributes vanish when a node rejoins. */
     static final long REPUBLISH_MS = 60_000;
+    /** How often a moving received position is re-sent while replication runs. */
+    static final long RECV_REFRESH_MS = 10_000;
 
     /** What the agent needs from outside, wired by the CLI. */
     public record Ports(Cluster cluster, SqlConnector sql, MysqldService mysqld, LocalState state,
@@ -118,6 +122,11 @@ public final class MysqlAgent implements OcfAgent {
         }
         nodeAddresses();
         credentials();
+        if (p.bool("semisync") && p.integer("semisync_timeout_ms") < SemiSync.MIN_SAFE_TIMEOUT_MS) {
+            throw OcfException.configured("semisync_timeout_ms=" + p.integer("semisync_timeout_ms") + " lets the "
+                    + "primary fall back to async and acknowledge writes no replica has (parameter "
+                    + "'semisync_timeout_ms'; use at least " + SemiSync.MIN_SAFE_TIMEOUT_MS + ")");
+        }
         if (full) {
             if (!Files.isDirectory(dd)) {
                 throw OcfException.configured("datadir " + dd + " does not exist (parameter 'datadir')");
@@ -129,6 +138,7 @@ public final class MysqlAgent implements OcfAgent {
             checkHaNodes();
             if (io.mysqld().runningPid().isPresent()) {
                 checkGrants();
+                checkRunningPrimarySemiSync();
             }
         }
     }
@@ -166,6 +176,21 @@ public final class MysqlAgent implements OcfAgent {
         if (!unknown.isEmpty()) {
             throw OcfException.configured("ha_nodes names unknown nodes: " + String.join(" ", unknown)
                     + " (known: " + String.join(" ", known) + ") (parameter 'ha_nodes')");
+        }
+    }
+
+    private void checkRunningPrimarySemiSync() {
+        if (!isPromotedMarker() || !p.bool("semisync")) {
+            return;
+        }
+        try (SqlSession s = io.sql().connect("127.0.0.1", port(), credentials().monitor(), deadline.atMost(10_000))) {
+            InstanceState st = readState(s, dialect(s));
+            String problem = MonitorAnalyzer.semiSyncProblem(st.semiSync());
+            if (problem != null) {
+                throw OcfException.configured("the primary's semi-sync can degrade: " + problem);
+            }
+        } catch (SqlException e) {
+            log.warn("validate-all: cannot read the server's semi-sync state: " + e.getMessage());
         }
     }
 
@@ -278,7 +303,11 @@ public final class MysqlAgent implements OcfAgent {
 
     public int start() {
         validate(false);
+        checkHaNodes();
+        // read before anything changes: a corrupt fence file stops the start here, and is never deleted
+        Optional<MasterInfo> fence = readFence();
         OptionalLong pid = io.mysqld().runningPid();
+        CrashGuard.LastEnd lastEnd = lastEnd(pid.isPresent());
         if (pid.isEmpty()) {
             spawnServer();
         } else {
@@ -292,10 +321,19 @@ public final class MysqlAgent implements OcfAgent {
                 exec(s, d.setReadOnly(true));
             }
             io.state().delete(ROLE_FILE);
-            if (p.bool("semisync") && isHaNode() && st.semiSync().available()) {
-                exec(s, d.enableReplicaSemiSync(true));
+            if (st.semiSync().available()) {
+                // HA replicas ACK; async extras never do, so they can never be what a commit waited for
+                exec(s, d.enableReplicaSemiSync(p.bool("semisync") && isHaNode()));
             }
             Optional<MasterInfo> mi = masterInfo();
+            try {
+                checkSafeToRejoin(s, d, st, fence, lastEnd, mi);
+            } catch (OcfException e) {
+                // kept across stops, so the next start checks again instead of taking the stop as clean
+                io.state().write(LIFECYCLE_FILE, CrashGuard.refused(bootId(), e.getMessage()));
+                throw e;
+            }
+            io.state().write(LIFECYCLE_FILE, CrashGuard.running(bootId(), io.mysqld().runningPid().orElse(0)));
             if (mi.isPresent() && !mi.get().node().equals(localNode())) {
                 if (!followsPrimary(st, mi.get())) {
                     repoint(s, d, st, mi.get().node());
@@ -306,6 +344,104 @@ public final class MysqlAgent implements OcfAgent {
         }
         log.info("start: running read-only");
         return OcfExit.SUCCESS.code();
+    }
+
+    /**
+     * The crash guard and the stale-primary fence. A node whose fence file says it was primary at an older
+     * epoch than the CIB's, or whose server ended uncleanly, rejoins only when its transactions are a subset
+     * of the current primary's; after a crash the server's crash-safety settings must be on as well.
+     * Otherwise the start fails (the server stays read-only and replicates from nobody) with what to do.
+     */
+    private void checkSafeToRejoin(SqlSession s, Dialect d, InstanceState st, Optional<MasterInfo> fence,
+                                   CrashGuard.LastEnd lastEnd, Optional<MasterInfo> cib) {
+        boolean crashed = lastEnd == CrashGuard.LastEnd.MYSQLD_CRASH || lastEnd == CrashGuard.LastEnd.OS_CRASH
+                || lastEnd == CrashGuard.LastEnd.REFUSED;
+        boolean stale = fence.isPresent() && fence.get().node().equals(localNode()) && cib.isPresent()
+                && (cib.get().epoch() > fence.get().epoch() || !cib.get().node().equals(localNode()));
+        if (!crashed && !stale) {
+            return;
+        }
+        String why = (stale ? "this node was primary at epoch " + fence.get().epoch() + " but the cluster's primary is "
+                + cib.get().node() + " at epoch " + cib.get().epoch() : "")
+                + (stale && crashed ? "; " : "")
+                + (crashed ? switch (lastEnd) {
+                    case OS_CRASH -> "the machine crashed while the server ran";
+                    case REFUSED -> "its last start was refused";
+                    default -> "the server ended uncleanly";
+                } : "");
+        if (crashed) {
+            List<String> unsafe = CrashGuard.unsafeSettings(s.queryRow(d.crashSafetyQuery()));
+            if (!unsafe.isEmpty()) {
+                throw OcfException.generic("refusing to rejoin: " + why + ", and crash-safety settings are off ("
+                        + String.join(", ", unsafe) + "); rebuild this node from the primary, or fix the settings "
+                        + "and run 'mysqlha rejoin' after checking its data");
+            }
+        }
+        if (cib.isEmpty() || cib.get().node().equals(localNode())) {
+            // no other primary to compare with (first start, or the whole cluster went down): the election
+            // at promote compares every node's position
+            log.warn("start: " + why + "; no other primary exists, rejoining as a candidate");
+            return;
+        }
+        Endpoint ep = endpointOf(cib.get().node());
+        String primaryState;
+        try (SqlSession ps = io.sql().connect(ep.host(), ep.port(), credentials().admin(), deadline.atMost(10_000))) {
+            Map<String, String> row = ps.queryRow(d.binlogStateQuery());
+            primaryState = row == null ? "" : row.values().iterator().next();
+        } catch (SqlException e) {
+            throw OcfException.generic("cannot rejoin yet: " + why + ", and the primary " + cib.get().node() + " ("
+                    + ep.text() + ") cannot be reached to check that this node holds nothing it lacks: "
+                    + e.getMessage());
+        }
+        List<String> extra = Lineage.notInPrimary(everything(st), primaryState == null ? "" : primaryState);
+        if (!extra.isEmpty()) {
+            throw OcfException.generic("refusing to rejoin: " + why + ", and this node has transactions the primary "
+                    + cib.get().node() + " lacks: " + String.join("; ", extra) + ". Rebuild this node from the "
+                    + "primary (its extra transactions were never acknowledged by a replica); its data is left as is");
+        }
+        log.info("start: " + why + "; its transactions are a subset of " + cib.get().node() + "'s, rejoining");
+        io.state().write(FENCE_FILE, cib.get().format() + "\n");
+    }
+
+    /** Every transaction this server has: what it applied from replication and what its binlog holds. */
+    static Position everything(InstanceState st) {
+        if (st.binlogPos() instanceof MariaGtidPos b && st.slavePos() instanceof MariaGtidPos sl) {
+            return b.max(sl);
+        }
+        return st.binlogPos();
+    }
+
+    private CrashGuard.LastEnd lastEnd(boolean serverUp) {
+        try {
+            return CrashGuard.lastEnd(io.state().read(LIFECYCLE_FILE).orElse(null), bootId(), serverUp);
+        } catch (IllegalArgumentException e) {
+            throw OcfException.generic("lifecycle record " + io.state().path(LIFECYCLE_FILE) + " is unreadable ("
+                    + e.getMessage() + "); it is left in place: check the server, then run 'mysqlha rejoin'");
+        }
+    }
+
+    /** This node's record of master-info (the fence file); a corrupt one is reported, never trusted or deleted. */
+    Optional<MasterInfo> readFence() {
+        Optional<String> raw = io.state().read(FENCE_FILE);
+        if (raw.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(MasterInfo.parse(raw.get()));
+        } catch (IllegalArgumentException e) {
+            throw new OcfException(OcfExit.ERR_GENERIC, "fence file " + io.state().path(FENCE_FILE) + " is corrupt ("
+                    + e.getMessage() + "); it is not trusted and left in place: check which node was primary, "
+                    + "then run 'mysqlha rejoin' to rewrite it from the CIB");
+        }
+    }
+
+    /** This boot's id, to tell an OS crash from a server crash. */
+    public static String bootId() {
+        try {
+            return Files.readString(Path.of("/proc/sys/kernel/random/boot_id")).trim();
+        } catch (java.io.IOException e) {
+            return "unknown";
+        }
     }
 
     private void spawnServer() {
@@ -402,7 +538,8 @@ public final class MysqlAgent implements OcfAgent {
         while (io.mysqld().alive(id) && !graceful.expired()) {
             sleep(100);
         }
-        if (io.mysqld().alive(id)) {
+        boolean killed = io.mysqld().alive(id);
+        if (killed) {
             log.warn("stop: server pid " + id + " did not exit in time; sending SIGKILL");
             io.mysqld().signal(id, true);
             while (io.mysqld().alive(id) && !deadline.expired()) {
@@ -412,7 +549,16 @@ public final class MysqlAgent implements OcfAgent {
         if (io.mysqld().alive(id)) {
             throw OcfException.generic("server pid " + id + " survived SIGKILL");
         }
-        log.info("stop: stopped");
+        boolean keepRecord;
+        try {
+            keepRecord = lastEnd(false) == CrashGuard.LastEnd.REFUSED;
+        } catch (OcfException e) {
+            keepRecord = true; // an unreadable record stays for the operator to see
+        }
+        if (!keepRecord) {
+            io.state().write(LIFECYCLE_FILE, killed ? CrashGuard.killed(bootId()) : CrashGuard.clean(bootId()));
+        }
+        log.info("stop: stopped" + (killed ? " (killed: the next start checks it like a crash)" : ""));
         return OcfExit.SUCCESS.code();
     }
 
@@ -427,14 +573,18 @@ public final class MysqlAgent implements OcfAgent {
             }
             throw e;
         }
-        MonitorVerdict v = observe();
-        apply(v);
-        publish(v);
-        return exitOf(v);
+        Observation o = observe();
+        apply(o.verdict());
+        publish(o.verdict(), o.state(), env.intervalMillis() == 0);
+        return exitOf(o.verdict());
+    }
+
+    /** What the monitor saw and concluded. */
+    record Observation(MonitorVerdict verdict, InstanceState state) {
     }
 
     /** Gathers the facts and analyses them. */
-    MonitorVerdict observe() {
+    Observation observe() {
         boolean alive = io.mysqld().runningPid().isPresent();
         boolean datadir = io.mysqld().datadirPresent();
         boolean marker = isPromotedMarker();
@@ -465,7 +615,7 @@ public final class MysqlAgent implements OcfAgent {
         MonitorVerdict v = MonitorAnalyzer.analyze(new MonitorFacts(alive, datadir, probe, err, st, marker, mi,
                 localNode(), sources, p.integer("max_lag"), p.bool("semisync") && isHaNode()));
         logVerdict(v);
-        return v;
+        return new Observation(v, st);
     }
 
     private void logVerdict(MonitorVerdict v) {
@@ -522,37 +672,117 @@ public final class MysqlAgent implements OcfAgent {
         return code.code();
     }
 
-    /** Promotion score and read-pool attributes; unchanged values are re-sent only now and then. */
-    private void publish(MonitorVerdict v) {
+    /**
+     * Promotion score, received position (private, for the election) and read-pool attributes. Each goes
+     * out only when it changed, since every update is a process: all of them are re-sent now and then
+     * (transient attributes vanish when a node rejoins) and on probes. A received position that moves with
+     * every write is re-sent at most every RECV_REFRESH_MS while replication runs; once the IO thread
+     * stops (the primary died: positions freeze, and an election is near) every change goes out at once.
+     */
+    private void publish(MonitorVerdict v, InstanceState st, boolean force) {
+        long now = io.clock().wallMillis();
+        Map<String, String> had = parseKv(io.cache().read(PUBLISHED_FILE).orElse(""));
+        boolean refresh = force || env.intervalMillis() == 0 || now - longOf(had.get("at")) >= REPUBLISH_MS;
+        boolean promoted = v.outcome() == MonitorVerdict.Outcome.RUNNING_PROMOTED
+                || v.outcome() == MonitorVerdict.Outcome.DEGRADED_PROMOTED;
+        boolean candidate = v.candidate() && isHaNode() && st != null;
+        String recv = candidate ? st.receivedPosition().text() : "";
+        String hadRecv = had.getOrDefault("recv", "");
+        boolean frozen = st != null && st.replica().configured() && !st.replica().ioRunning();
+        boolean recvDue = refresh || (!recv.equals(hadRecv) && (recv.isEmpty() || hadRecv.isEmpty() || frozen
+                || now - longOf(had.get("recvAt")) >= RECV_REFRESH_MS));
+        int hadScore = (int) longOf(had.getOrDefault("score", "-1"));
         int score;
-        if (v.outcome() == MonitorVerdict.Outcome.RUNNING_PROMOTED
-                || v.outcome() == MonitorVerdict.Outcome.DEGRADED_PROMOTED) {
-            score = PRIMARY_SCORE;
-        } else if (v.candidate() && isHaNode()) {
-            score = REPLICA_SCORE;
-        } else {
+        if (promoted) {
+            score = Election.PRIMARY_SCORE;
+        } else if (!candidate) {
             score = -1;
+        } else if (recvDue || hadScore <= Election.YIELD_SCORE || hadScore == Election.PRIMARY_SCORE) {
+            score = Election.replicaScore(st.receivedPosition(), peerPositions(st));
+        } else {
+            score = hadScore;
         }
-        String want = "score=" + score + ";readable=" + (v.readable() ? 1 : 0) + ";lag=" + v.lagS();
-        String had = io.cache().read(PUBLISHED_FILE).orElse("");
-        long at = io.cache().read(PUBLISHED_FILE + ".at").map(s -> Long.parseLong(s.trim())).orElse(0L);
-        boolean fresh = want.equals(had) && io.clock().wallMillis() - at < REPUBLISH_MS && env.intervalMillis() > 0;
-        if (fresh) {
-            return;
-        }
+        Map<String, String> want = new LinkedHashMap<>();
+        want.put("score", Integer.toString(score));
+        want.put("recv", recvDue ? recv : hadRecv);
+        want.put("readable", v.readable() ? "1" : "0");
+        want.put("lag", Long.toString(v.lagS()));
         try {
-            if (score >= 0) {
-                io.cluster().setPromotionScore(rsc, score, deadline);
-            } else {
-                io.cluster().clearPromotionScore(rsc, deadline);
+            for (Map.Entry<String, String> e : want.entrySet()) {
+                if (!refresh && e.getValue().equals(had.get(e.getKey()))) {
+                    continue;
+                }
+                String value = e.getValue();
+                switch (e.getKey()) {
+                    case "score" -> {
+                        if (score >= 0) {
+                            io.cluster().setPromotionScore(rsc, score, deadline);
+                        } else {
+                            io.cluster().clearPromotionScore(rsc, deadline);
+                        }
+                    }
+                    case "recv" -> {
+                        if (value.isEmpty()) {
+                            io.cluster().deleteNodeAttribute(recvAttribute(), true, deadline);
+                        } else {
+                            io.cluster().setNodeAttribute(recvAttribute(), value, true, deadline);
+                        }
+                    }
+                    default -> io.cluster().setNodeAttribute(rsc + "-" + e.getKey(), value, false, deadline);
+                }
             }
-            io.cluster().setNodeAttribute(rsc + "-readable", v.readable() ? "1" : "0", false, deadline);
-            io.cluster().setNodeAttribute(rsc + "-lag", Long.toString(v.lagS()), false, deadline);
-            io.cache().write(PUBLISHED_FILE, want);
-            io.cache().write(PUBLISHED_FILE + ".at", Long.toString(io.clock().wallMillis()));
+            want.put("at", refresh ? Long.toString(now) : had.getOrDefault("at", "0"));
+            want.put("recvAt", recvDue ? Long.toString(now) : had.getOrDefault("recvAt", "0"));
+            io.cache().write(PUBLISHED_FILE, formatKv(want));
         } catch (OcfException e) {
             log.warn("monitor: cannot publish attributes: " + e.getMessage());
         }
+    }
+
+    private static Map<String, String> parseKv(String text) {
+        Map<String, String> m = new LinkedHashMap<>();
+        for (String line : text.split("\n")) {
+            int eq = line.indexOf('=');
+            if (eq > 0) {
+                m.put(line.substring(0, eq), line.substring(eq + 1));
+            }
+        }
+        return m;
+    }
+
+    private static String formatKv(Map<String, String> m) {
+        StringBuilder b = new StringBuilder();
+        m.forEach((k, v) -> b.append(k).append('=').append(v).append('\n'));
+        return b.toString();
+    }
+
+    private static long longOf(String s) {
+        try {
+            return s == null ? 0 : Long.parseLong(s.trim());
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
+    private String recvAttribute() {
+        return rsc + "-recv";
+    }
+
+    /** The received positions other HA candidates published (unparsable ones are left out). */
+    private Map<String, Position> peerPositions(InstanceState st) {
+        Map<String, Position> out = new LinkedHashMap<>();
+        List<String> ha = haNodes();
+        Dialect d = Dialect.forVersion(st.version());
+        io.cluster().nodeAttributes(recvAttribute(), deadline).forEach((node, text) -> {
+            if (!node.equals(localNode()) && (ha.isEmpty() || ha.contains(node))) {
+                try {
+                    out.put(node, d.parsePosition(text));
+                } catch (IllegalArgumentException e) {
+                    log.debug("ignoring unparsable position of " + node + ": " + text);
+                }
+            }
+        });
+        return out;
     }
 
     public int promote() {
@@ -572,8 +802,18 @@ public final class MysqlAgent implements OcfAgent {
                 log.info("promote: already primary");
                 return OcfExit.SUCCESS.code();
             }
+            // Before anything else, the old primary loses its ACKs: semi-sync then blocks its commits, so an
+            // isolated old primary can acknowledge nothing from here on.
+            Map<String, Position> peers = isolateOldPrimary(d);
             if (st.replica().configured()) {
                 drainRelayLog(s, d);
+            }
+            st = readState(s, d);
+            Map<String, String> ahead = Election.peersAhead(everything(st), peers);
+            if (!ahead.isEmpty()) {
+                yieldTo(ahead);
+            }
+            if (st.replica().configured()) {
                 s.execute(d.stopReplica());
                 s.execute(d.resetReplicaAll());
             }
@@ -593,6 +833,58 @@ public final class MysqlAgent implements OcfAgent {
             log.info("promote: primary at epoch " + next.epoch() + ", position " + next.position());
         }
         return OcfExit.SUCCESS.code();
+    }
+
+    /**
+     * Reaches every other HA node's server (bounded, unreachable ones are skipped): replicas of another
+     * source stop their IO thread, a writable one (the old primary, if it is still up) is made read-only and
+     * its clients are killed. Returns what each reachable peer has received, frozen by the IO stop.
+     */
+    private Map<String, Position> isolateOldPrimary(Dialect d) {
+        Map<String, Position> received = new LinkedHashMap<>();
+        List<String> peers = new ArrayList<>(haNodes().isEmpty() ? io.cluster().knownNodes(deadline) : haNodes());
+        peers.remove(localNode());
+        for (String peer : peers) {
+            Endpoint ep = endpointOf(peer);
+            try (SqlSession ps = io.sql().connect(ep.host(), ep.port(), credentials().admin(), deadline.atMost(3_000))) {
+                Dialect pd = dialect(ps);
+                InstanceState pst = readState(ps, pd);
+                if (!pst.readOnly()) {
+                    log.warn("promote: " + peer + " is writable; making it read-only and killing its clients");
+                    exec(ps, pd.setReadOnly(true));
+                    killClients(ps, pd);
+                }
+                boolean fromHere = pst.replica().sourcePort() == port() && (pst.replica().sourceHost().equals(
+                        endpointOf(localNode()).host()) || pst.replica().sourceHost().equals(localNode()));
+                if (pst.replica().configured() && pst.replica().ioRunning() && !fromHere) {
+                    ps.execute(pd.stopReplicaIo());
+                    log.info("promote: stopped " + peer + "'s IO thread (source " + pst.replica().sourceHost() + ":"
+                            + pst.replica().sourcePort() + ")");
+                }
+                InstanceState frozen = readState(ps, pd);
+                received.put(peer, frozen.replica().configured() ? frozen.receivedPosition() : everything(frozen));
+            } catch (SqlException | OcfException e) {
+                log.info("promote: " + peer + " not reachable (" + e.getMessage() + ")");
+            }
+        }
+        return received;
+    }
+
+    /**
+     * Another reachable node holds transactions this one lacks: opening writes now would lose them. The
+     * promotion fails and this node lowers its score, so that Pacemaker promotes the better one.
+     */
+    private void yieldTo(Map<String, String> ahead) {
+        try {
+            io.cluster().setPromotionScore(rsc, Election.YIELD_SCORE, deadline);
+            io.cache().delete(PUBLISHED_FILE);
+        } catch (OcfException e) {
+            log.warn("promote: cannot lower this node's score: " + e.getMessage());
+        }
+        StringBuilder b = new StringBuilder();
+        ahead.forEach((n, why) -> b.append(b.length() == 0 ? "" : "; ").append(n).append(' ').append(why));
+        throw OcfException.generic("promotion refused: reachable nodes hold transactions this node lacks ("
+                + b + "); yielding to the better candidate");
     }
 
     /** Waits (bounded) until the SQL thread has applied everything the IO thread received. */
@@ -660,6 +952,19 @@ public final class MysqlAgent implements OcfAgent {
     public int notifyAction() {
         Notify n = env.notifyInfo();
         log.debug("notify: " + n);
+        if (n.isPre() && "promote".equals(n.operation())) {
+            // the election reads the positions now: publish fresh ones
+            try {
+                validate(false);
+                if (io.mysqld().runningPid().isPresent()) {
+                    Observation o = observe();
+                    publish(o.verdict(), o.state(), true);
+                }
+            } catch (OcfException | SqlException e) {
+                log.warn("notify: cannot refresh this node's position: " + e.getMessage());
+            }
+            return OcfExit.SUCCESS.code();
+        }
         if (!n.isPost() || !"promote".equals(n.operation())) {
             return OcfExit.SUCCESS.code();
         }

@@ -3,13 +3,16 @@ package io.mysqlha.cli;
 import io.mysqlha.adapter.CredentialsFile;
 import io.mysqlha.adapter.FileLocalState;
 import io.mysqlha.adapter.JdbcSqlConnector;
+import io.mysqlha.adapter.JnaPacketSocket;
 import io.mysqlha.adapter.JnaSyslog;
 import io.mysqlha.adapter.PacemakerCli;
 import io.mysqlha.adapter.ProcMysqld;
 import io.mysqlha.adapter.ProcessCommandRunner;
 import io.mysqlha.adapter.StandaloneCluster;
+import io.mysqlha.adapter.SysfsNetDevices;
 import io.mysqlha.agent.MysqlAgent;
 import io.mysqlha.agent.MysqlParams;
+import io.mysqlha.agent.VipAgent;
 import io.mysqlha.ocf.OcfEnv;
 import io.mysqlha.ocf.OcfException;
 import io.mysqlha.ocf.OcfExit;
@@ -30,7 +33,7 @@ import java.util.concurrent.Callable;
 /** {@code mysqlha ocf <agent> <action>}: what the ra/ shims exec. */
 @Command(name = "ocf", description = "Run an OCF agent action (as Pacemaker does through the ra/ shims).")
 public final class OcfCommand implements Callable<Integer> {
-    @Parameters(index = "0", description = "agent: mysql")
+    @Parameters(index = "0", description = "agent: mysql, vip")
     String agent;
 
     @Parameters(index = "1", description = "action: start, stop, monitor, promote, demote, notify, meta-data, "
@@ -78,15 +81,30 @@ public final class OcfCommand implements Callable<Integer> {
     static MysqlAgent.Ports mysqlPorts(OcfEnv env, Params p) {
         CommandRunner runner = new ProcessCommandRunner();
         Path dir = Path.of(p.str("state_dir"), env.resourceName());
-        String standalone = env.raw("MYSQLHA_STANDALONE_DIR");
-        Cluster cluster = standalone != null && !standalone.isEmpty()
-                ? new StandaloneCluster(Path.of(standalone), env.raw("MYSQLHA_NODE") != null
-                        ? env.raw("MYSQLHA_NODE") : hostname())
-                : new PacemakerCli(runner, env.onNode().orElse(null));
+        Cluster cluster = cluster(env, runner);
         return new MysqlAgent.Ports(cluster, new JdbcSqlConnector(),
                 new ProcMysqld(p.str("binary"), p.str("pid"), p.str("datadir")),
                 new FileLocalState(dir, true), new FileLocalState(dir.resolve("cache"), false), runner,
                 Clock.SYSTEM, () -> CredentialsFile.load(Path.of(p.str("credentials_file"))));
+    }
+
+    static VipAgent.Ports vipPorts() {
+        // the packet socket (and with it JNA's native library) is created only when ARP is sent
+        return new VipAgent.Ports(new ProcessCommandRunner(), new SysfsNetDevices(), () -> new JnaPacketSocket(),
+                Clock.SYSTEM);
+    }
+
+    /**
+     * Pacemaker through its tools, or, when {@code MYSQLHA_STANDALONE_DIR} is set, a directory of files
+     * (running outside a cluster: ocf-tester, integration tests, a single host by hand).
+     */
+    static Cluster cluster(OcfEnv env, CommandRunner runner) {
+        String standalone = env.raw("MYSQLHA_STANDALONE_DIR");
+        if (standalone != null && !standalone.isEmpty()) {
+            return new StandaloneCluster(Path.of(standalone), env.raw("MYSQLHA_NODE") != null
+                    ? env.raw("MYSQLHA_NODE") : hostname());
+        }
+        return new PacemakerCli(runner, env.onNode().orElse(null));
     }
 
     private static String hostname() {

@@ -18,6 +18,7 @@ public enum Analysis {
     REPLICA_NOT_REPLICATING("not replicating although the cluster has a primary"),
     REPLICA_BROKEN("replication stopped or failing"),
     REPLICA_LAGGING("replica lags past max_lag"),
+    REPLICA_ERRANT("replica has errant transactions (written on it directly, not replicated)"),
     STANDBY("running read-only; the cluster has no primary yet");
 
     private final String description;

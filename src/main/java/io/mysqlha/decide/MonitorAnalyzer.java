@@ -66,7 +66,7 @@ public final class MonitorAnalyzer {
                         "master-info names " + mi.get().node() + " (epoch " + mi.get().epoch() + ")")
                         .withRepair(Repair.MAKE_READ_ONLY);
             }
-            String degraded = semiSyncProblem(f, s);
+            String degraded = f.semiSyncRequired() ? semiSyncProblem(s.semiSync()) : null;
             if (degraded != null) {
                 return MonitorVerdict.of(Analysis.PRIMARY_SEMISYNC_DEGRADED, Outcome.DEGRADED_PROMOTED, degraded);
             }
@@ -103,6 +103,12 @@ public final class MonitorAnalyzer {
     }
 
     private static MonitorVerdict replicaHealth(MonitorFacts f, ReplicaStatus r, long lag, Repair repair) {
+        java.util.List<String> errant = Lineage.errant(f.state());
+        if (!errant.isEmpty()) {
+            // never promoted: its data differs from the primary's
+            return MonitorVerdict.of(Analysis.REPLICA_ERRANT, Outcome.RUNNING, String.join(",", errant))
+                    .withRepair(repair).withHealth(false, false, lag);
+        }
         boolean ioFine = r.ioRunning() && r.lastIoErrno() == 0;
         boolean ioOnlyUnreachable = !ioFine && (r.lastIoErrno() == 0 || CONNECT_ERRORS.contains(r.lastIoErrno()))
                 && r.ioState() != ReplicaStatus.IoState.NO;
@@ -122,12 +128,8 @@ public final class MonitorAnalyzer {
                 .withRepair(repair).withHealth(true, readable, lag);
     }
 
-    /** Why a primary's semi-sync is not the never-degrading kind, or null when it is (or not required). */
-    static String semiSyncProblem(MonitorFacts f, InstanceState s) {
-        if (!f.semiSyncRequired()) {
-            return null;
-        }
-        SemiSync ss = s.semiSync();
+    /** Why a primary's semi-sync is not the never-degrading kind, or null when it is. */
+    public static String semiSyncProblem(SemiSync ss) {
         if (!ss.available()) {
             return "semi-sync is not available on this server";
         }

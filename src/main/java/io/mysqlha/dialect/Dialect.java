@@ -86,6 +86,18 @@ public interface Dialect {
     /** A query returning one row, one column: 0 when the position was applied within the timeout, -1 if not. */
     String waitForPosition(Position p, long timeoutS);
 
+    /**
+     * One row, one column: everything this server has in its binary log, for subset checks (MariaDB
+     * gtid_binlog_state, every domain-server pair; MySQL gtid_executed).
+     */
+    String binlogStateQuery();
+
+    /** One row: sync_binlog, innodb_flush_log_at_trx_commit, relay_log_recovery (columns of those names). */
+    default String crashSafetyQuery() {
+        return "SELECT @@global.sync_binlog AS sync_binlog, @@global.innodb_flush_log_at_trx_commit AS "
+                + "innodb_flush_log_at_trx_commit, @@global.relay_log_recovery AS relay_log_recovery";
+    }
+
     /** Client sessions to kill on demote: rows with column ID, excluding system, replication and our own. */
     String clientSessionsQuery();
 

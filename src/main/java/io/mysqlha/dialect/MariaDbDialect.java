@@ -33,6 +33,11 @@ final class MariaDbDialect extends BaseDialect {
     }
 
     @Override
+    public String binlogStateQuery() {
+        return "SELECT @@global.gtid_binlog_state";
+    }
+
+    @Override
     public String replicaStatusQuery() {
         return "SHOW SLAVE STATUS";
     }

@@ -47,6 +47,11 @@ class MySqlDialect extends BaseDialect {
     }
 
     @Override
+    public String binlogStateQuery() {
+        return "SELECT @@global.gtid_executed";
+    }
+
+    @Override
     public String replicaStatusQuery() {
         return version.atLeast(8, 0) && (version.minor() > 0 || version.patch() >= 22)
                 ? "SHOW REPLICA STATUS" : "SHOW SLAVE STATUS";

@@ -62,6 +62,16 @@ class MysqlAgentIT {
         twice(rc, node, action, Map.of());
     }
 
+    /** A node's promotion score as the agent published it, -1 when it has none. */
+    static int score(String node) throws java.io.IOException {
+        for (String line : sb.clusterFile("promotion-db").split("\n")) {
+            if (line.startsWith(node + "=")) {
+                return Integer.parseInt(line.substring(node.length() + 1).trim());
+            }
+        }
+        return -1;
+    }
+
     static Map<String, String> postPromote(String promoted) {
         return env("OCF_RESKEY_CRM_meta_notify_type", "post", "OCF_RESKEY_CRM_meta_notify_operation", "promote",
                 "OCF_RESKEY_CRM_meta_notify_promote_uname", promoted + " ",
@@ -145,9 +155,8 @@ class MysqlAgentIT {
         }
         twice(0, "n1", "validate-all");
         // a fresh cluster with empty positions still gets candidates: the first primary can be elected
-        String scores = sb.clusterFile("promotion-db");
         for (String n : sb.nodes()) {
-            assertTrue(scores.contains(n + "=500"), scores);
+            assertTrue(score(n) >= 1000, n + ": " + sb.clusterFile("promotion-db"));
         }
     }
 
@@ -180,7 +189,7 @@ class MysqlAgentIT {
             twice(0, n, "monitor");
         }
         sb.agent("n1", "monitor", env("OCF_RESKEY_CRM_meta_interval", "0"));
-        assertTrue(sb.clusterFile("promotion-db").contains("n1=1000"));
+        assertEquals(100_000, score("n1"));
         assertTrue(sb.clusterFile("attr-db-readable").contains("n2=1"), sb.clusterFile("attr-db-readable"));
     }
 
@@ -213,11 +222,11 @@ class MysqlAgentIT {
     void replicaWithStoppedSqlThreadLosesItsPromotionScore() throws Exception {
         sb.exec("n3", "STOP SLAVE SQL_THREAD");
         assertEquals(0, sb.agent("n3", "monitor").rc());
-        assertFalse(sb.clusterFile("promotion-db").contains("n3="), sb.clusterFile("promotion-db"));
+        assertEquals(-1, score("n3"), sb.clusterFile("promotion-db"));
         assertTrue(sb.clusterFile("attr-db-readable").contains("n3=0"));
         sb.exec("n3", "START SLAVE SQL_THREAD");
         assertEquals(0, sb.agent("n3", "monitor").rc());
-        assertTrue(sb.clusterFile("promotion-db").contains("n3=500"));
+        assertTrue(score("n3") >= 1000);
     }
 
     @Test
@@ -247,8 +256,7 @@ class MysqlAgentIT {
         // replicas stay candidates although their IO thread cannot reach the dead primary
         Sandbox.Run survivor = sb.agent("n2", "monitor", env("HA_debug", "1"));
         assertEquals(0, survivor.rc());
-        assertTrue(sb.clusterFile("promotion-db").contains("n2=500"), sb.clusterFile("promotion-db")
-                + Files.readString(sb.node("n2").resolve("state/db/cache/published")));
+        assertTrue(score("n2") >= 1000, sb.clusterFile("promotion-db"));
         twice(0, "n1", "demote");
         twice(0, "n1", "stop");
         twice(0, "n2", "promote");
@@ -268,17 +276,172 @@ class MysqlAgentIT {
         }
     }
 
+
+    @Test
+    @Order(41)
+    void promotionNeedsQuorumAndAMajorityOfHaNodes() throws Exception {
+        Path noQuorum = sb.root().resolve("cluster/no-quorum");
+        Files.writeString(noQuorum, "");
+        try {
+            Sandbox.Run r = sb.agent("n3", "promote");
+            assertEquals(1, r.rc(), r.toString());
+            assertTrue(r.stderr().contains("no cluster quorum"), r.stderr());
+        } finally {
+            Files.delete(noQuorum);
+        }
+        Path members = sb.root().resolve("cluster/members");
+        Files.writeString(members, "n3 somewhere-else");
+        try {
+            Sandbox.Run r = sb.agent("n3", "promote");
+            assertEquals(1, r.rc(), r.toString());
+            assertTrue(r.stderr().contains("no majority of HA nodes here: 1 of 3"), r.stderr());
+        } finally {
+            Files.delete(members);
+        }
+        assertEquals("1", sb.scalar("n3", "SELECT @@read_only"));
+        assertEquals(8, sb.agent("n2", "monitor").rc());
+    }
+
+    @Test
+    @Order(42)
+    void aCandidateBehindAReachableReplicaYieldsToIt() throws Exception {
+        sb.exec("n3", "STOP SLAVE IO_THREAD");
+        sb.exec("n2", "INSERT INTO app.t VALUES (5, 'five')");
+        await().atMost(30, TimeUnit.SECONDS).until(() -> "5".equals(sb.scalar("n1", "SELECT COUNT(*) FROM app.t")));
+        killAndClear("n2");
+        Sandbox.Run r = sb.agent("n3", "promote");
+        assertEquals(1, r.rc(), r.toString());
+        assertTrue(r.stderr().contains("n1 received") && r.stderr().contains("yielding"), r.stderr());
+        assertEquals(10, score("n3"));
+        assertEquals("1", sb.scalar("n3", "SELECT @@read_only"), "never opened writes");
+        twice(0, "n1", "promote");
+        twice(0, "n3", "notify", postPromote("n1"));
+        await().atMost(30, TimeUnit.SECONDS).until(() -> "5".equals(sb.scalar("n3", "SELECT COUNT(*) FROM app.t")));
+    }
+
+    @Test
+    @Order(43)
+    void aCrashedStalePrimaryRejoinsWhenItHoldsNothingExtra() throws Exception {
+        Sandbox.Run r = sb.agent("n2", "start");
+        assertEquals(0, r.rc(), r.toString());
+        assertEquals("1", sb.scalar("n2", "SELECT @@read_only"));
+        assertTrue(Files.readString(sb.root().resolve("agent.log")).contains("are a subset of n1's, rejoining"));
+        sb.exec("n1", "INSERT INTO app.t VALUES (6, 'six')");
+        await().atMost(30, TimeUnit.SECONDS).until(() -> "6".equals(sb.scalar("n2", "SELECT COUNT(*) FROM app.t")));
+        assertEquals(Integer.toString(sb.port("n1")), sb.row("n2", "SHOW SLAVE STATUS").get("Master_Port"));
+    }
+
+    @Test
+    @Order(44)
+    void anOldPrimaryWithATransactionNoReplicaReceivedIsRefused() throws Exception {
+        sb.exec("n2", "STOP SLAVE IO_THREAD");
+        sb.exec("n3", "STOP SLAVE IO_THREAD");
+        String before = sb.scalar("n1", "SELECT @@gtid_binlog_pos");
+        java.util.concurrent.CompletableFuture<Void> write = java.util.concurrent.CompletableFuture.runAsync(() -> {
+            try {
+                sb.exec("n1", "INSERT INTO app.t VALUES (7, 'never acknowledged')");
+            } catch (java.sql.SQLException e) {
+                throw new java.util.concurrent.CompletionException(e);
+            }
+        });
+        // semi-sync with no replica to ACK: the commit is in n1's binlog, and its client waits
+        await().atMost(10, TimeUnit.SECONDS).until(() -> !before.equals(sb.scalar("n1", "SELECT @@gtid_binlog_pos")));
+        Thread.sleep(300);
+        assertFalse(write.isDone(), "the commit must wait for an ACK");
+        killAndClear("n1");
+        assertTrue(assertThrowsCompletion(write), "the client never got an acknowledgement");
+        twice(0, "n2", "promote");
+        twice(0, "n3", "notify", postPromote("n2"));
+        Sandbox.Run r = sb.agent("n1", "start");
+        assertEquals(1, r.rc(), r.toString());
+        assertTrue(r.stderr().contains("lacks") && r.stderr().contains("Rebuild this node"), r.stderr());
+        assertEquals("1", sb.scalar("n1", "SELECT @@read_only"));
+        assertEquals("7", sb.scalar("n1", "SELECT COUNT(*) FROM app.t"), "its data is left as it is");
+        assertTrue(sb.row("n1", "SHOW SLAVE STATUS").isEmpty(), "it replicates from nobody");
+        twice(0, "n1", "stop");
+        // a stop does not make a refused node look clean: the next start checks again
+        assertEquals(1, sb.agent("n1", "start").rc());
+        twice(0, "n1", "stop");
+        assertEquals("6", sb.scalar("n2", "SELECT COUNT(*) FROM app.t"));
+    }
+
+    @Test
+    @Order(45)
+    void aCorruptFenceFileIsReportedAndNeverDeleted() throws Exception {
+        Path fence = sb.node("n1").resolve("state/db/master-info");
+        Files.writeString(fence, "node=n1;epo");
+        Sandbox.Run r = sb.agent("n1", "start");
+        assertEquals(1, r.rc(), r.toString());
+        assertTrue(r.stderr().contains("fence file " + fence) && r.stderr().contains("corrupt"), r.stderr());
+        assertEquals("node=n1;epo", Files.readString(fence));
+        assertEquals(-1, sb.pid("n1"), "not started");
+        // the operator's way out, after checking the node: the fence file is rewritten from the CIB
+        Map<String, String> e = sb.env("n1");
+        Sandbox.Run rejoin = Sandbox.run(e, "java", "-cp", Sandbox.basedir().resolve("target/mysqlha.jar").toString(),
+                "io.mysqlha.cli.Main", "rejoin", "--state-dir", sb.node("n1").resolve("state").toString());
+        assertEquals(0, rejoin.rc(), rejoin.toString());
+        assertTrue(Files.readString(fence).startsWith("node=n2;epoch=5;"), Files.readString(fence));
+        assertEquals("node=n1;epo", Files.readString(fence.resolveSibling("master-info.before-rejoin")));
+    }
+
+    @Test
+    @Order(46)
+    void anErrantTransactionOnAReplicaIsReportedAndNeverPromoted() throws Exception {
+        assertEquals(0, sb.agent("n3", "monitor").rc());
+        assertTrue(score("n3") >= 1000, sb.clusterFile("promotion-db"));
+        sb.exec("n3", "INSERT INTO app.t VALUES (100, 'errant')");
+        Sandbox.Run r = sb.agent("n3", "monitor");
+        assertEquals(0, r.rc(), r.toString());
+        assertEquals(-1, score("n3"));
+        assertTrue(sb.clusterFile("attr-db-readable").contains("n3=0"));
+        assertTrue(Files.readString(sb.root().resolve("agent.log")).contains("errant transactions"));
+    }
+
+    @Test
+    @Order(47)
+    void anUncleanCrashWithoutCrashSafeSettingsIsRefused() throws Exception {
+        long pid = sb.pid("n3");
+        Sandbox.sh("kill", "-9", Long.toString(pid));
+        await().atMost(10, TimeUnit.SECONDS).until(() -> !Sandbox.alive(pid));
+        twice(0, "n3", "stop");
+        Sandbox.Run r = sb.agent("n3", "start", env("OCF_RESKEY_additional_parameters", "--sync-binlog=0"));
+        assertEquals(1, r.rc(), r.toString());
+        assertTrue(r.stderr().contains("sync_binlog=0"), r.stderr());
+        twice(0, "n3", "stop");
+    }
+
+    /** kill -9 a node's server, then what Pacemaker does with a failed promoted instance: demote, stop. */
+    private static void killAndClear(String n) {
+        long pid = sb.pid(n);
+        Sandbox.sh("kill", "-9", Long.toString(pid));
+        await().atMost(10, TimeUnit.SECONDS).until(() -> !Sandbox.alive(pid));
+        assertEquals(9, sb.agent(n, "monitor", env("OCF_RESKEY_CRM_meta_interval", "2000")).rc());
+        twice(0, n, "demote");
+        twice(0, n, "stop");
+    }
+
+    private static boolean assertThrowsCompletion(java.util.concurrent.CompletableFuture<Void> f) {
+        try {
+            f.get(30, TimeUnit.SECONDS);
+            return false;
+        } catch (java.util.concurrent.ExecutionException e) {
+            return true;
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
     @Test
     @Order(50)
     void aHungServerNeverHangsTheAgent() throws Exception {
-        long pid = sb.pid("n3");
+        long pid = sb.pid("n2");
         Sandbox.sh("kill", "-STOP", Long.toString(pid));
         try {
-            Sandbox.Run r = sb.agent("n3", "monitor", env("OCF_RESKEY_CRM_meta_timeout", "6000"));
-            assertEquals(1, r.rc(), r.toString());
+            Sandbox.Run r = sb.agent("n2", "monitor", env("OCF_RESKEY_CRM_meta_timeout", "6000"));
+            assertEquals(9, r.rc(), "a hung primary has failed: " + r);
             assertTrue(r.millis() < 6000, "monitor answered within its timeout: " + r.millis() + " ms");
             // stop escalates to SIGKILL before its timeout runs out
-            Sandbox.Run stop = sb.agent("n3", "stop", env("OCF_RESKEY_CRM_meta_timeout", "8000"));
+            Sandbox.Run stop = sb.agent("n2", "stop", env("OCF_RESKEY_CRM_meta_timeout", "8000"));
             assertEquals(0, stop.rc(), stop.toString());
             assertTrue(stop.millis() < 8000, "stop took " + stop.millis() + " ms");
             assertTrue(stop.stderr().isEmpty() || !stop.stderr().contains("ocf-exit-reason"), stop.stderr());
@@ -286,7 +449,7 @@ class MysqlAgentIT {
         } finally {
             Sandbox.sh("kill", "-CONT", Long.toString(pid));
         }
-        twice(7, "n3", "monitor");
+        twice(7, "n2", "monitor");
     }
 
     @Test

@@ -1,0 +1,77 @@
+package io.mysqlha.cli;
+
+import io.mysqlha.adapter.CredentialsFile;
+import io.mysqlha.adapter.FileLocalState;
+import io.mysqlha.adapter.JdbcSqlConnector;
+import io.mysqlha.adapter.ProcessCommandRunner;
+import io.mysqlha.decide.MonitorAnalyzer;
+import io.mysqlha.dialect.Dialect;
+import io.mysqlha.model.InstanceState;
+import io.mysqlha.model.ServerVersion;
+import io.mysqlha.ocf.OcfEnv;
+import io.mysqlha.port.Clock;
+import io.mysqlha.port.Cluster;
+import io.mysqlha.port.Deadline;
+import io.mysqlha.port.SqlSession;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+/** {@code mysqlha status}: this node as the agent sees it: cluster records, local records, the server. */
+@Command(name = "status", description = "Show this node's view: quorum, master-info (CIB and fence file), the "
+        + "agent's lifecycle record, and the local server's role, replication and semi-sync state.")
+public final class StatusCommand implements Callable<Integer> {
+    @Option(names = "--resource", defaultValue = "db", description = "the ocf:mysqlha:mysql resource (default: db)")
+    String resource;
+
+    @Option(names = "--state-dir", defaultValue = "/var/lib/mysqlha", description = "the agent's state_dir")
+    Path stateDir;
+
+    @Option(names = "--port", defaultValue = "3306", description = "the local server's port")
+    int port;
+
+    @Option(names = "--credentials", defaultValue = "/etc/mysqlha/credentials.json", description = "credentials file")
+    Path credentials;
+
+    @Override
+    public Integer call() {
+        Deadline d = Deadline.in(Clock.SYSTEM, 20_000);
+        Cluster cluster = OcfCommand.cluster(OcfEnv.of(System.getenv()), new ProcessCommandRunner());
+        FileLocalState state = new FileLocalState(stateDir.resolve(resource), true);
+        int rc = 0;
+        try {
+            System.out.println("node:          " + cluster.localNode());
+            System.out.println("quorum:        " + (cluster.hasQuorum(d) ? "yes" : "no") + " (partition: "
+                    + String.join(" ", cluster.partitionMembers(d)) + ")");
+            System.out.println("master-info:   " + cluster.clusterProperty("mysqlha_" + resource + "_master_info", d)
+                    .orElse("(none: no primary was ever promoted)"));
+        } catch (RuntimeException e) {
+            System.out.println("cluster:       unavailable (" + e.getMessage() + ")");
+            rc = 1;
+        }
+        System.out.println("fence file:    " + state.read("master-info").map(String::trim).orElse("(none)"));
+        System.out.println("lifecycle:     " + state.read("lifecycle").map(String::trim).orElse("(none)"));
+        System.out.println("role marker:   " + state.read("role").map(String::trim).orElse("unpromoted"));
+        try (SqlSession s = new JdbcSqlConnector().connect("127.0.0.1", port,
+                CredentialsFile.load(credentials).monitor(), d)) {
+            Dialect dl = Dialect.forVersion(ServerVersion.parse(s.serverVersion(), ""));
+            InstanceState st = dl.parseState(s.queryRow(dl.variablesQuery()), s.query(dl.semiSyncQuery()),
+                    s.queryRow(dl.replicaStatusQuery()));
+            System.out.println("server:        " + st.version() + ", server_id " + st.serverId()
+                    + (st.readOnly() ? ", read-only" : ", WRITABLE"));
+            System.out.println("replication:   " + st.replica().summary());
+            System.out.println("applied:       " + st.appliedPosition().text());
+            System.out.println("received:      " + st.receivedPosition().text());
+            String semi = st.semiSync().primaryEnabled() ? MonitorAnalyzer.semiSyncProblem(st.semiSync()) : null;
+            System.out.println("semi-sync:     " + (!st.semiSync().available() ? "unavailable"
+                    : st.semiSync().primaryEnabled() ? "primary, " + st.semiSync().clients() + " ACKing replica(s)"
+                    + (semi == null ? "" : "; " + semi) : st.semiSync().replicaEnabled() ? "replica (sends ACKs)" : "off"));
+        } catch (RuntimeException e) {
+            System.out.println("server:        not reachable (" + e.getMessage() + ")");
+            rc = 1;
+        }
+        return rc;
+    }
+}
