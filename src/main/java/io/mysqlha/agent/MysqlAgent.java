@@ -67,6 +67,8 @@ public final class MysqlAgent implements OcfAgent {
     static final long REPUBLISH_MS = 60_000;
     /** How often a moving received position is re-sent while replication runs. */
     static final long RECV_REFRESH_MS = 10_000;
+    /** Connect bound for peers at promote: a LAN answers in far less; a partitioned peer costs this once. */
+    static final long PEER_CONNECT_MS = 1_500;
 
     /** What the agent needs from outside, wired by the CLI. */
     public record Ports(Cluster cluster, SqlConnector sql, MysqldService mysqld, LocalState state,
@@ -835,8 +837,23 @@ public final class MysqlAgent implements OcfAgent {
             exec(s, d.setReadOnly(false));
             io.state().write(ROLE_FILE, PROMOTED);
             log.info("promote: primary at epoch " + next.epoch() + ", position " + next.position());
+            publishPrimary();
         }
         return OcfExit.SUCCESS.code();
+    }
+
+    /**
+     * The primary's score and no received position, at once: until the next monitor the other candidates'
+     * scores would otherwise outrank it, and Pacemaker could move the role back and forth.
+     */
+    private void publishPrimary() {
+        try {
+            io.cluster().setPromotionScore(rsc, Election.PRIMARY_SCORE, deadline);
+            io.cluster().deleteNodeAttribute(recvAttribute(), true, deadline);
+            io.cache().delete(PUBLISHED_FILE);
+        } catch (OcfException e) {
+            log.warn("promote: cannot publish the primary's score: " + e.getMessage());
+        }
     }
 
     /**
@@ -845,33 +862,53 @@ public final class MysqlAgent implements OcfAgent {
      * its clients are killed. Returns what each reachable peer has received, frozen by the IO stop.
      */
     private Map<String, Position> isolateOldPrimary(Dialect d) {
-        Map<String, Position> received = new LinkedHashMap<>();
         List<String> peers = new ArrayList<>(haNodes().isEmpty() ? io.cluster().knownNodes(deadline) : haNodes());
         peers.remove(localNode());
+        // in parallel, each bounded: a partitioned peer costs one connect timeout, not one per peer
+        Map<String, java.util.concurrent.CompletableFuture<Optional<Position>>> tasks = new LinkedHashMap<>();
         for (String peer : peers) {
-            Endpoint ep = endpointOf(peer);
-            try (SqlSession ps = io.sql().connect(ep.host(), ep.port(), credentials().admin(), deadline.atMost(3_000))) {
-                Dialect pd = dialect(ps);
-                InstanceState pst = readState(ps, pd);
-                if (!pst.readOnly()) {
-                    log.warn("promote: " + peer + " is writable; making it read-only and killing its clients");
-                    exec(ps, pd.setReadOnly(true));
-                    killClients(ps, pd);
-                }
-                boolean fromHere = pst.replica().sourcePort() == port() && (pst.replica().sourceHost().equals(
-                        endpointOf(localNode()).host()) || pst.replica().sourceHost().equals(localNode()));
-                if (pst.replica().configured() && pst.replica().ioRunning() && !fromHere) {
-                    ps.execute(pd.stopReplicaIo());
-                    log.info("promote: stopped " + peer + "'s IO thread (source " + pst.replica().sourceHost() + ":"
-                            + pst.replica().sourcePort() + ")");
-                }
-                InstanceState frozen = readState(ps, pd);
-                received.put(peer, frozen.replica().configured() ? frozen.receivedPosition() : everything(frozen));
-            } catch (SqlException | OcfException e) {
-                log.info("promote: " + peer + " not reachable (" + e.getMessage() + ")");
-            }
+            tasks.put(peer, java.util.concurrent.CompletableFuture.supplyAsync(() -> isolate(peer)));
         }
+        Map<String, Position> received = new LinkedHashMap<>();
+        tasks.forEach((peer, t) -> {
+            try {
+                t.get(Math.max(1, deadline.remainingMillis()), java.util.concurrent.TimeUnit.MILLISECONDS)
+                        .ifPresent(p -> received.put(peer, p));
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                log.info("promote: " + peer + " not reachable (" + e.getMessage() + ")");
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw OcfException.generic("interrupted");
+            }
+        });
         return received;
+    }
+
+    /** One peer of {@link #isolateOldPrimary}: its received position, empty when it cannot be reached. */
+    private Optional<Position> isolate(String peer) {
+        Endpoint ep = endpointOf(peer);
+        try (SqlSession ps = io.sql().connect(ep.host(), ep.port(), credentials().admin(), deadline.atMost(PEER_CONNECT_MS))) {
+            ps.bound(deadline.atMost(5_000));
+            Dialect pd = dialect(ps);
+            InstanceState pst = readState(ps, pd);
+            if (!pst.readOnly()) {
+                log.warn("promote: " + peer + " is writable; making it read-only and killing its clients");
+                exec(ps, pd.setReadOnly(true));
+                killClients(ps, pd);
+            }
+            boolean fromHere = pst.replica().sourcePort() == port() && (pst.replica().sourceHost().equals(
+                    endpointOf(localNode()).host()) || pst.replica().sourceHost().equals(localNode()));
+            if (pst.replica().configured() && pst.replica().ioRunning() && !fromHere) {
+                ps.execute(pd.stopReplicaIo());
+                log.info("promote: stopped " + peer + "'s IO thread (source " + pst.replica().sourceHost() + ":"
+                        + pst.replica().sourcePort() + ")");
+            }
+            InstanceState frozen = readState(ps, pd);
+            return Optional.of(frozen.replica().configured() ? frozen.receivedPosition() : everything(frozen));
+        } catch (SqlException | OcfException e) {
+            log.info("promote: " + peer + " not reachable (" + e.getMessage() + ")");
+            return Optional.empty();
+        }
     }
 
     /**

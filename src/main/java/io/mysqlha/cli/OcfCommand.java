@@ -27,6 +27,7 @@ import picocli.CommandLine.Parameters;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
@@ -91,7 +92,7 @@ public final class OcfCommand implements Callable<Integer> {
     static VipAgent.Ports vipPorts() {
         // the packet socket (and with it JNA's native library) is created only when ARP is sent
         return new VipAgent.Ports(new ProcessCommandRunner(), new SysfsNetDevices(), () -> new JnaPacketSocket(),
-                Clock.SYSTEM);
+                Clock.SYSTEM, (action, env) -> io.mysqlha.adapter.DetachedSelf.spawn(List.of("ocf", "vip", action), env));
     }
 
     /**
