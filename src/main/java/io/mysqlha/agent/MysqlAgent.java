@@ -1065,7 +1065,8 @@ public final class MysqlAgent implements OcfAgent {
             exec(s, d.enableReplicaSemiSync(true));
         }
         Credential repl = credentials().replication();
-        Optional<BinlogCoordinates> at = compensator().beforeRepoint(s, d, st, primary, deadline);
+        Compensator compensation = compensator();
+        Optional<BinlogCoordinates> at = compensation.beforeRepoint(s, d, st, primary, deadline);
         if (at.isPresent()) {
             s.executeSecret(d.changeSourceCoordinates(ep.host(), ep.port(), repl.user(), repl.password(), at.get(), 1),
                     "CHANGE MASTER TO " + ep.text() + " at " + at.get());
@@ -1075,7 +1076,7 @@ public final class MysqlAgent implements OcfAgent {
         }
         s.execute(d.startReplica());
         log.info("repoint: replicating from " + primary + " (" + ep.text() + ") " + at.map(c -> "at " + c).orElse("with GTID"));
-        compensator().afterRepoint(s, d, primary, deadline);
+        compensation.afterRepoint(s, d, primary, deadline);
     }
 
     /** Log compensation (failover module), wired to this agent's ports. */
