@@ -87,10 +87,7 @@ public final class LvsAgent implements OcfAgent {
             case "stop" -> stop();
             case "monitor", "status" -> monitor();
             case "validate-all" -> validateAll();
-            default -> {
-                log.exitReason("action '" + action + "' is not implemented");
-                yield OcfExit.ERR_UNIMPLEMENTED.code();
-            }
+            default -> OcfAgent.unimplemented(log, action);
         };
     }
 

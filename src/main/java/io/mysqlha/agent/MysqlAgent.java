@@ -293,10 +293,7 @@ public final class MysqlAgent implements OcfAgent {
             case "demote" -> demote();
             case "notify" -> notifyAction();
             case "validate-all" -> validateAll();
-            default -> {
-                log.exitReason("action '" + action + "' is not implemented");
-                yield OcfExit.ERR_UNIMPLEMENTED.code();
-            }
+            default -> OcfAgent.unimplemented(log, action);
         };
     }
 

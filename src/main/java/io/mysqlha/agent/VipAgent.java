@@ -86,10 +86,7 @@ public final class VipAgent implements OcfAgent {
             case "monitor", "status" -> monitor();
             case "validate-all" -> validateAll();
             case ANNOUNCE -> announceRest();
-            default -> {
-                log.exitReason("action '" + action + "' is not implemented");
-                yield OcfExit.ERR_UNIMPLEMENTED.code();
-            }
+            default -> OcfAgent.unimplemented(log, action);
         };
     }
 

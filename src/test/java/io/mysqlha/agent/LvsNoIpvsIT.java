@@ -60,6 +60,12 @@ class LvsNoIpvsIT {
         for (int i = 0; i < kv.length; i += 2) {
             env.put(kv[i], kv[i + 1]);
         }
+        String record = System.getenv("MYSQLHA_RECORD_CDS");
+        if (record != null && !record.isEmpty()) {
+            // test-harness/record-cds-classes: each agent run lists the classes it loaded
+            env.put("MYSQLHA_JAVA_OPTS", "-XX:DumpLoadedClassList=" + record + "/lvs-" + ProcessHandle.current().pid()
+                    + "-" + System.nanoTime() + ".lst");
+        }
         ProcessBuilder pb = new ProcessBuilder(base.resolve("ra/lvs").toString(), action);
         pb.environment().clear();
         pb.environment().putAll(env);
