@@ -71,6 +71,36 @@ class LayeringTest {
     }
 
     @Test
+    void failoverUsesPortsOnly() throws IOException {
+        // log compensation reaches servers and processes through ports; it may read local files (relay logs,
+        // its work files) with java.nio.file
+        List<String> violations = new ArrayList<>();
+        Path dir = SRC.resolve("failover");
+        try (Stream<Path> files = Files.walk(dir)) {
+            for (Path f : files.filter(p -> p.toString().endsWith(".java")).toList()) {
+                String src = Files.readString(f);
+                Matcher m = IMPORT.matcher(src);
+                while (m.find()) {
+                    String imp = m.group(2);
+                    if (imp.startsWith("io.mysqlha.adapter") || imp.startsWith("io.mysqlha.cli")
+                            || imp.startsWith("io.mysqlha.agent") || imp.startsWith("java.sql")
+                            || imp.startsWith("java.net") || imp.startsWith("com.") || imp.startsWith("org.")) {
+                        violations.add(f + " imports " + imp);
+                    }
+                }
+                String code = src.replaceAll("(?s)/\\*.*?\\*/", "").replaceAll("//[^\n]*", "");
+                for (String call : List.of("ProcessBuilder", "Runtime.getRuntime", "new Socket", "DriverManager",
+                        "System.getenv")) {
+                    if (code.contains(call)) {
+                        violations.add(f + " uses " + call);
+                    }
+                }
+            }
+        }
+        assertEquals(List.of(), violations);
+    }
+
+    @Test
     void jnaLivesInOneAdapterOnly() throws IOException {
         List<String> users = new ArrayList<>();
         try (Stream<Path> files = Files.walk(SRC)) {
