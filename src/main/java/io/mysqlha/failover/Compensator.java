@@ -569,21 +569,21 @@ public final class Compensator {
             return Optional.of(r.executed());
         }
         BinlogCoordinates at;
-        if (r.configured() && r.executed() != null) {
+        boolean ownBinlog = !(r.configured() && r.executed() != null);
+        if (!ownBinlog) {
             at = r.executed();
         } else {
             at = new Server(cfg.localNode(), null, local, d).primaryCoordinates();
-            if (at.baseName().equals(rec.oldEnd().baseName()) && at.compareTo(rec.oldEnd()) > 0
-                    && !hasTransactionsAfter(local, rec.oldEnd())) {
-                at = rec.oldEnd(); // a restarted old primary: a new binlog file with no transaction in it
-            }
         }
         step.put("before", at.text()).put("old", rec.oldEnd().text()).put("new", rec.newEnd().text());
-        if (rec.oldTail() != null && (at.equals(rec.oldTail()) || (at.baseName().equals(rec.oldTail().baseName())
-                && at.compareTo(rec.oldTail()) > 0 && !hasTransactionsAfter(local, rec.oldTail())))) {
-            // the old primary itself, whose tail the promotion salvaged
+        // the old primary itself, whose tail the promotion salvaged (a restart adds an empty binlog file)
+        if (rec.oldTail() != null && (at.equals(rec.oldTail())
+                || (ownBinlog && sameOrLaterEmpty(local, at, rec.oldTail())))) {
             step.put("after", rec.newTail().text()).put("detail", "salvaged tail").write();
             return Optional.of(rec.newTail());
+        }
+        if (ownBinlog && sameOrLaterEmpty(local, at, rec.oldEnd())) {
+            at = rec.oldEnd(); // a restarted old primary: nothing written after the common point
         }
         if (!at.equals(rec.oldEnd())) {
             step.put("error", "not at the common point").write();
@@ -632,6 +632,12 @@ public final class Compensator {
         }
     }
 
+    /** {@code at} is past {@code point} in the same binlog sequence, with no transaction in between. */
+    private boolean sameOrLaterEmpty(SqlSession s, BinlogCoordinates at, BinlogCoordinates point) {
+        return at.baseName().equals(point.baseName()) && at.compareTo(point) > 0 && !hasTransactionsAfter(s, point);
+    }
+
+    /** Whether this server's binlog holds a transaction after {@code from}; true when that cannot be told. */
     private boolean hasTransactionsAfter(SqlSession s, BinlogCoordinates from) {
         boolean started = false;
         for (Map<String, String> row : s.query("SHOW BINARY LOGS")) {
@@ -653,7 +659,7 @@ public final class Compensator {
                 }
             }
         }
-        return false;
+        return !started; // the file is gone: nothing proves the binlog holds no transaction after it
     }
 
     /** After events were applied with the client, gtid_slave_pos must include them (MariaDB does not advance it). */
@@ -673,22 +679,26 @@ public final class Compensator {
         s.session().execute("SET GLOBAL gtid_slave_pos = " + Dialect.quote(pos.text()));
     }
 
-    /** Turns off the semi-sync primary waits of {@code s} while it applies; returns what restores them. */
+    /**
+     * Turns off the semi-sync primary waits of {@code s} while it applies; returns what restores them: exactly the
+     * switch that was turned off (timeout, wait point and wait_no_slave are never touched).
+     */
     private Runnable suspendSemiSync(Server s, Journal j) {
         InstanceState st = s.state();
         if (!st.semiSync().available() || !st.semiSync().primaryEnabled()) {
             return () -> { };
         }
-        long timeout = st.semiSync().timeoutMs();
-        for (String sql : s.dialect().disablePrimarySemiSync()) {
+        List<String> off = s.dialect().disablePrimarySemiSync();
+        for (String sql : off) {
             s.session().execute(sql);
         }
         j.step("semisync-off", s.name()).put("detail", "primary waits off while compensating").write();
         return () -> {
-            for (String sql : s.dialect().enablePrimarySemiSync(timeout)) {
-                s.session().execute(sql);
+            for (String sql : off) {
+                s.session().execute(sql.replace("=OFF", "=ON"));
             }
-            j.step("semisync-restored", s.name()).put("detail", "timeout " + timeout + " ms").write();
+            j.step("semisync-restored", s.name()).put("detail", "rpl_semi_sync primary waits on again, timeout "
+                    + st.semiSync().timeoutMs() + " ms").write();
         };
     }
 
