@@ -147,7 +147,7 @@ public final class Compensator {
                 if (mode == CompensationPlan.Mode.FILEPOS) {
                     restore.add(keepRelayLogs(s));
                 }
-                drainPeer(s, j, deadline, mode);
+                drainPeer(s, j, deadline, mode, st);
             }
             st = me.state();
             CompensationPlan.Facts target = facts(me, st);
@@ -206,13 +206,23 @@ public final class Compensator {
     }
 
     /** Stops the peer's IO thread (its source is gone) and lets its SQL thread apply what it received. */
-    private void drainPeer(Server s, Journal j, Deadline deadline, CompensationPlan.Mode mode) {
+    private void drainPeer(Server s, Journal j, Deadline deadline, CompensationPlan.Mode mode, InstanceState target) {
         InstanceState first = s.state();
         // Gtid_IO_Pos as first seen: restarting the SQL thread with the IO thread stopped can reset what
         // SHOW SLAVE STATUS reports as received, while the relay log still holds it
         received.put(s.name(), first.receivedPosition());
         ReplicaStatus r = first.replica();
         if (!r.configured()) {
+            return;
+        }
+        if (mode == CompensationPlan.Mode.GTID
+                && CompensationPlan.covers(target.appliedPosition(), first.receivedPosition())) {
+            // nothing this node lacks: no need to wait for it (a delayed replica would hold the promotion up)
+            if (r.ioState() != ReplicaStatus.IoState.NO) {
+                s.session().execute(s.dialect().stopReplicaIo());
+            }
+            j.step("drain", s.name()).put("detail", "holds nothing the new primary lacks; IO thread stopped")
+                    .put("received", first.receivedPosition().text()).write();
             return;
         }
         Journal.Step step = j.step("drain", s.name()).put("before", r.executed() == null ? null : r.executed().text())
