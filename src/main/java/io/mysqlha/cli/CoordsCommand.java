@@ -38,9 +38,20 @@ public final class CoordsCommand implements Callable<Integer> {
     @Option(names = "--record", description = "a promotion record to use instead of the cluster's (key=value;...)")
     String recordText;
 
+    @Option(names = "--state-dir", defaultValue = "/var/lib/mysqlha", description = "the agent's state_dir: the "
+            + "journal of the node that was promoted maps the coordinates; other nodes use the cluster's record")
+    java.nio.file.Path stateDir;
+
     @Override
-    public Integer call() {
+    public Integer call() throws java.io.IOException {
         String text = recordText;
+        if (text == null) {
+            PromotionRecord fromJournal = fromJournal(stateDir.resolve(resource).resolve(
+                    io.mysqlha.failover.Journal.FILE));
+            if (fromJournal != null) {
+                return print(fromJournal, BinlogCoordinates.parse(from), host, port, System.out, System.err);
+            }
+        }
         if (text == null) {
             Optional<String> cib = OcfCommand.cluster(OcfEnv.of(System.getenv()), new ProcessCommandRunner())
                     .clusterProperty(PromotionRecord.property(resource), Deadline.in(Clock.SYSTEM, 20_000));
@@ -51,6 +62,48 @@ public final class CoordsCommand implements Callable<Integer> {
             text = cib.get();
         }
         return print(PromotionRecord.parse(text), BinlogCoordinates.parse(from), host, port, System.out, System.err);
+    }
+
+    /**
+     * The last file/position promotion this node ran, from its journal's "coordinates" steps (the common point,
+     * then the salvaged tail's end), or null.
+     */
+    static PromotionRecord fromJournal(java.nio.file.Path journal) throws java.io.IOException {
+        if (!java.nio.file.Files.exists(journal)) {
+            return null;
+        }
+        com.fasterxml.jackson.databind.ObjectMapper mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+        String id = null;
+        java.util.List<java.util.Map<?, ?>> steps = new java.util.ArrayList<>();
+        for (String line : java.nio.file.Files.readAllLines(journal)) {
+            java.util.Map<?, ?> m;
+            try {
+                m = mapper.readValue(line, java.util.Map.class);
+            } catch (java.io.IOException e) {
+                continue;
+            }
+            if (!"coordinates".equals(m.get("step"))) {
+                continue;
+            }
+            if (!String.valueOf(m.get("failover")).equals(id)) {
+                id = String.valueOf(m.get("failover"));
+                steps.clear();
+            }
+            steps.add(m);
+        }
+        if (steps.isEmpty()) {
+            return null;
+        }
+        java.util.Map<?, ?> common = steps.get(0);
+        PromotionRecord r = new PromotionRecord(id, String.valueOf(common.get("node")), "filepos",
+                BinlogCoordinates.parse(String.valueOf(common.get("old"))),
+                BinlogCoordinates.parse(String.valueOf(common.get("new"))), "");
+        if (steps.size() > 1) {
+            java.util.Map<?, ?> tail = steps.get(steps.size() - 1);
+            r = r.withSalvage(BinlogCoordinates.parse(String.valueOf(tail.get("old"))),
+                    BinlogCoordinates.parse(String.valueOf(tail.get("new"))));
+        }
+        return r;
     }
 
     static int print(PromotionRecord rec, BinlogCoordinates at, String host, int port, PrintStream out, PrintStream err) {

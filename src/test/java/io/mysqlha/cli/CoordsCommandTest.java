@@ -53,4 +53,22 @@ class CoordsCommandTest {
         assertTrue(s.startsWith("failover b\n"), s);
         assertTrue(s.indexOf("compensate") < s.indexOf("diff") && s.contains("bytes=819") && !s.contains("plan"), s);
     }
+
+    @Test
+    void thePromotedNodesJournalMapsTheCoordinates(@TempDir Path dir) throws Exception {
+        Path j = dir.resolve("journal.jsonl");
+        Files.writeString(j, "{\"ts\":1,\"failover\":\"n1@1\",\"step\":\"coordinates\",\"node\":\"n1\","
+                + "\"old\":\"bin.000003:100\",\"new\":\"bin.000001:4\",\"ms\":0}\n"
+                + "{\"ts\":5,\"failover\":\"n2@5\",\"step\":\"diff\",\"node\":\"n2\",\"ms\":3}\n"
+                + "{\"ts\":6,\"failover\":\"n2@5\",\"step\":\"coordinates\",\"node\":\"n2\","
+                + "\"old\":\"bin.000007:900\",\"new\":\"bin.000002:4\",\"ms\":0}\n"
+                + "{\"ts\":7,\"failover\":\"n2@5\",\"step\":\"coordinates\",\"node\":\"n2\","
+                + "\"old\":\"bin.000007:1200\",\"new\":\"bin.000002:310\",\"detail\":\"end of the salvaged tail\","
+                + "\"ms\":0}\n");
+        PromotionRecord r = CoordsCommand.fromJournal(j);
+        assertEquals("n2@5", r.id());
+        assertEquals(BinlogCoordinates.parse("bin.000002:4"), r.newEnd());
+        assertEquals(BinlogCoordinates.parse("bin.000002:310"), r.newTail());
+        assertEquals(null, CoordsCommand.fromJournal(dir.resolve("none.jsonl")));
+    }
 }

@@ -136,6 +136,36 @@ class FilePosCompensationIT extends CompensationScenarios {
         converged();
         usesCoordinates();
         assertJournal(candidate, "\"step\":\"diff\",\"node\":\"" + lagging + "\",\"source\":\"" + candidate + "\"");
+        // an external replica that stood at the common point of the old primary: mysqlha coords on the new primary
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile(
+                "\"step\":\"coordinates\",\"node\":\"" + candidate + "\",\"old\":\"([^\"]+)\",\"new\":\"([^\"]+)\"")
+                .matcher(journal(candidate));
+        String old = null;
+        String now = null;
+        while (m.find()) {
+            old = m.group(1);
+            now = m.group(2);
+        }
+        Sandbox.Run coords = runCli(sb.env(candidate), "coords", "--from", old, "--state-dir",
+                sb.node(candidate).resolve("state").toString(), "--host", "127.0.0.1", "--port",
+                Integer.toString(sb.port(candidate)));
+        assertEquals(0, coords.rc(), coords.toString());
+        String[] at = now.split(":");
+        assertTrue(coords.stderr().contains("MASTER_LOG_FILE='" + at[0] + "', MASTER_LOG_POS=" + at[1] + ";"),
+                coords.stderr());
+    }
+
+    static Sandbox.Run runCli(Map<String, String> env, String... args) throws Exception {
+        java.util.List<String> argv = new java.util.ArrayList<>(java.util.List.of("java", "-cp",
+                Sandbox.basedir().resolve("target/mysqlha.jar").toString(), "io.mysqlha.cli.Main"));
+        argv.addAll(java.util.List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(argv);
+        pb.environment().putAll(env);
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        String err = new String(p.getErrorStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        p.waitFor();
+        return new Sandbox.Run(p.exitValue(), out + err, 0); // output in the stderr slot: both streams
     }
 
     @Test
