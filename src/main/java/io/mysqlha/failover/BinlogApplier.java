@@ -48,6 +48,18 @@ final class BinlogApplier {
         return withOptionFile(admin, cnf -> runner.pipe(producer, consumer(cnf, to), deadline));
     }
 
+    /** Applies local binlog files from {@code startPos} of the first one to the end of the last: a dead primary's tail. */
+    CommandRunner.Result applyFiles(List<Path> files, long startPos, Node to, Credential admin, Deadline deadline) {
+        List<String> producer = new ArrayList<>(List.of(binlogTool, "--no-defaults", "--start-position=" + startPos));
+        if (mariadb) {
+            producer.add("--skip-gtid-strict-mode");
+        }
+        for (Path f : files) {
+            producer.add(f.toString());
+        }
+        return withOptionFile(admin, cnf -> runner.pipe(producer, consumer(cnf, to), deadline));
+    }
+
     /**
      * Copies a remote server's binlog from {@code from} (inclusive of everything after it) to the end of its last
      * binlog, into {@code to}: the dead primary's tail.

@@ -1,6 +1,10 @@
 package io.mysqlha.failover;
 
+import io.mysqlha.binlog.BinlogEvent;
+import io.mysqlha.binlog.BinlogFormatException;
 import io.mysqlha.binlog.BinlogPosition;
+import io.mysqlha.binlog.BinlogReader;
+import io.mysqlha.binlog.MariadbGtid;
 import io.mysqlha.binlog.DiffResult;
 import io.mysqlha.binlog.PositionNotFoundException;
 import io.mysqlha.binlog.RelayLogDiff;
@@ -182,6 +186,7 @@ public final class Compensator {
                 rec = filePos(me, peers, plan, j, deadline);
             }
             io.cluster().setClusterProperty(PromotionRecord.property(cfg.resource()), rec.format(), deadline);
+            publishBinlogIndex(me, deadline);
             all.put("after", positionText(me.state(), mode)).put("latest", plan.latest()).write();
             log.info("promote: compensation done in " + all.elapsedMs() + " ms: " + rec.format());
         } catch (OcfException | SqlException e) {
@@ -341,6 +346,9 @@ public final class Compensator {
     private void salvageGtid(Server me, Journal j, Deadline deadline) {
         Server old = salvageSource(j, deadline);
         if (old == null) {
+            if (salvageWanted()) {
+                salvageFromFiles(me, null, j, deadline);
+            }
             return;
         }
         try {
@@ -354,6 +362,108 @@ public final class Compensator {
         } finally {
             old.session().close();
         }
+    }
+
+    private boolean salvageWanted() {
+        return cfg.oldPrimary() != null && !cfg.oldPrimary().equals(cfg.localNode())
+                && CompensationPlan.salvage(cfg.salvage(), cfg.semisync());
+    }
+
+    static String binlogIndexProperty(String resource, String node) {
+        return "mysqlha_" + resource + "_binlog_index_" + node;
+    }
+
+    /** Where this node's binlog index is, for a later promotion that salvages from its files if it dies. */
+    private void publishBinlogIndex(Server me, Deadline deadline) {
+        try {
+            Map<String, String> row = me.session().queryRow("SELECT @@log_bin_index AS idx");
+            String idx = row == null ? null : row.get("idx");
+            if (idx != null && !idx.isBlank()) {
+                io.cluster().setClusterProperty(binlogIndexProperty(cfg.resource(), cfg.localNode()), idx, deadline);
+            }
+        } catch (SqlException | OcfException e) {
+            log.warn("promote: cannot record this node's binlog index: " + e.getMessage());
+        }
+    }
+
+    /**
+     * The old primary's server is down but its binlog files may be readable here (same host, shared storage): the
+     * tail after what this node holds is applied from them. GTID mode ({@code from} null): from the first
+     * transaction whose GTID this node lacks; file/position mode: from {@code from}.
+     */
+    private void salvageFromFiles(Server me, BinlogCoordinates from, Journal j, Deadline deadline) {
+        Journal.Step step = j.step("salvage", cfg.oldPrimary()).put("source", "binlog files");
+        Optional<String> idx = io.cluster().clusterProperty(binlogIndexProperty(cfg.resource(), cfg.oldPrimary()),
+                deadline);
+        if (idx.isEmpty()) {
+            step.put("detail", "its binlog location is unknown (it was never promoted by this agent)").write();
+            return;
+        }
+        List<Path> files;
+        try {
+            files = RelayLogs.fromIndex(Path.of(idx.get()));
+            for (Path f : files) {
+                if (!Files.isReadable(f)) {
+                    throw new IOException(f + " is not readable");
+                }
+            }
+        } catch (IOException | UncheckedIOException e) {
+            step.put("detail", "its binlog files are not readable here: " + e.getMessage()).write();
+            return;
+        }
+        Path firstFile;
+        long start;
+        List<Path> tail = new ArrayList<>();
+        try {
+            if (from != null) {
+                firstFile = files.stream().filter(f -> f.getFileName().toString().equals(from.file())).findFirst()
+                        .orElseThrow(() -> new IOException(from.file() + " is not in " + idx.get()));
+                start = from.pos();
+            } else {
+                long[] at = {-1};
+                Path[] in = {null};
+                Position have = me.state().appliedPosition();
+                MariaGtidPos mine = have instanceof MariaGtidPos m ? m : MariaGtidPos.EMPTY;
+                for (Path f : files) {
+                    try (BinlogReader r = BinlogReader.open(f)) {
+                        for (BinlogEvent e = r.next(); e != null && in[0] == null; e = r.next()) {
+                            if (e.data() instanceof MariadbGtid g && g.seqNo() > mine.seq(g.domainId())) {
+                                in[0] = f;
+                                at[0] = e.offset();
+                            }
+                        }
+                    } catch (BinlogFormatException e) {
+                        // a crash can leave the last event cut: what precedes it was read
+                    }
+                    if (in[0] != null) {
+                        break;
+                    }
+                }
+                if (in[0] == null) {
+                    step.put("detail", "nothing to salvage: this node holds every transaction in " + idx.get()).write();
+                    return;
+                }
+                firstFile = in[0];
+                start = at[0];
+            }
+        } catch (IOException e) {
+            step.put("error", e.getMessage()).write();
+            log.error("promote: cannot read the old primary's binlog: " + e.getMessage());
+            return;
+        }
+        tail.addAll(files.subList(files.indexOf(firstFile), files.size()));
+        Position before = me.state().appliedPosition();
+        step.put("before", before.text()).put("from", firstFile.getFileName() + ":" + start);
+        log.info("promote: salvaging the old primary's binlog from its files, " + firstFile + " at " + start);
+        CommandRunner.Result r = applier(me).applyFiles(tail, start, me.node(), io.credentials().admin(), deadline);
+        if (!r.ok()) {
+            step.put("error", r.message()).write();
+            throw OcfException.generic("salvaging the binlog files of " + cfg.oldPrimary() + " failed: " + r.message());
+        }
+        setGtidSlavePos(me, "");
+        InstanceState after = me.state();
+        step.put("after", after.appliedPosition().text())
+                .put("transactions", transactionsBetween(before, after.appliedPosition())).write();
     }
 
     /** The old primary's server if salvage is wanted and it answers, else null (journaled either way). */
@@ -473,6 +583,10 @@ public final class Compensator {
                                              Deadline deadline) {
         Server old = salvageSource(j, deadline);
         if (old == null) {
+            if (salvageWanted()) {
+                // no coordinate mapping is recorded for it: the old primary must then be rebuilt, never rejoin
+                salvageFromFiles(me, from, j, deadline);
+            }
             return null;
         }
         try {

@@ -25,6 +25,14 @@
  * log_bin and log_slave_updates, relay logs are never served) until it holds that peer's position, and detaches.
  * With several domains several sources may be needed. Salvage of an answering old primary is the same catch-up.
  *
+ * <h2>Salvage of a dead primary's binlog</h2>
+ * When the old primary's server answers, its tail is fetched over the replication protocol (GTID catch-up, or
+ * {@code mariadb-binlog --read-from-remote-server} in file/position mode). When it does not, but its binlog
+ * files are readable here (same host, shared storage; each promotion records the new primary's
+ * {@code @@log_bin_index} as a cluster property for this), the tail is applied from the files: in GTID mode from
+ * the first transaction this node lacks. On separate hosts without shared storage the files of a dead server are
+ * out of reach, and the journal says so.
+ *
  * <h2>File/position mode, and where the relay logs are read</h2>
  * The differential relay log needs the most advanced replica's relay-log <em>files</em>. The promoting node reads
  * them where it can: its own, or a peer's at the path that peer reports ({@code @@relay_log_index}) when that path

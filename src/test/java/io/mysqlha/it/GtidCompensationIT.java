@@ -97,6 +97,30 @@ class GtidCompensationIT extends CompensationScenarios {
         assertJournal(candidate, "\"step\":\"salvage\"", "\"transactions\":5");
     }
 
+    @Test
+    @Order(5)
+    void deadPrimaryTailIsSalvagedFromItsBinlogFilesWhenItsServerIsGone() throws Exception {
+        String old = primary;
+        String candidate = others(primary).get(0);
+        String other = others(primary).get(1);
+        sb.exec(old, "SET GLOBAL rpl_semi_sync_master_enabled=OFF");
+        for (String n : others(old)) {
+            sb.exec(n, "STOP SLAVE IO_THREAD");
+        }
+        insert(old, 3, 1, 70);
+        kill9(old);
+        ok(sb.agent(old, "demote", env(MODE)));
+        ok(sb.agent(old, "stop", env(MODE)));
+        // the binlog files of the dead server are readable on this host
+        ok(sb.agent(candidate, "promote", env(MODE, "OCF_RESKEY_salvage_binlog", "true")));
+        primary = candidate;
+        assertEquals(Long.toString(acknowledged), sb.scalar(candidate, "SELECT COUNT(*) FROM app.t"));
+        ok(sb.agent(other, "notify", postPromote(MODE, candidate)));
+        ok(sb.agent(old, "start", env(MODE)));
+        converged();
+        assertJournal(candidate, "\"source\":\"binlog files\"", "\"transactions\":3");
+    }
+
     static void await(java.util.concurrent.Callable<Boolean> c) {
         org.awaitility.Awaitility.await().atMost(60, java.util.concurrent.TimeUnit.SECONDS).until(c);
     }
