@@ -72,7 +72,7 @@ public final class MysqlParams {
     public static final List<ActionSpec> ACTIONS = List.of(
             ActionSpec.of("start", 120),
             ActionSpec.of("stop", 120),
-            ActionSpec.monitor(30, 2, "Promoted"),
+            ActionSpec.monitor(30, 1, "Promoted"),
             ActionSpec.monitor(30, 3, "Unpromoted"),
             ActionSpec.of("promote", 120),
             ActionSpec.of("demote", 120),
