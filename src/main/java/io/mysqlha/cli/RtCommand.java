@@ -107,6 +107,10 @@ public final class RtCommand implements Callable<Integer> {
     @Option(names = "--list-faults", description = "list the faults and exit")
     boolean listFaults;
 
+    @Option(names = "--bench", description = "also print one RESULT line per fault type (median failover, lost writes, "
+            + "most writable servers at once, writer VIP on the primary)")
+    boolean bench;
+
     @Option(names = "--in-namespace", hidden = true)
     boolean inNamespace;
 
@@ -168,7 +172,7 @@ public final class RtCommand implements Callable<Integer> {
                 readerGraceS * 1000L);
         List<String> cmd = new ArrayList<>(List.of("mysqlha", "rt"));
         cmd.addAll(ownArgs());
-        Runner r = new Runner(t, cfg, System.out, cmd);
+        Runner r = new Runner(t, cfg, System.out, cmd).withBenchLines(bench);
         r.installInterruptHandler();
         return r.run();
     }

@@ -126,6 +126,20 @@ public final class Checkers {
         return out;
     }
 
+    /** The largest number of servers answering read_only=0 at the same moment (1 when all is well). */
+    public static int maxWritableAtOnce(List<Sample.Server> samples, long staleMs) {
+        List<Sample.Server> s = new ArrayList<>(samples);
+        s.sort(Comparator.comparingLong(Sample.Server::timeMs));
+        Map<String, Sample.Server> latest = new HashMap<>();
+        int max = 0;
+        for (Sample.Server x : s) {
+            latest.put(x.node(), x);
+            int w = (int) latest.values().stream().filter(v -> v.writable() && x.timeMs() - v.timeMs() <= staleMs).count();
+            max = Math.max(max, w);
+        }
+        return max;
+    }
+
     public static Verdict splitBrain(List<Sample.Server> samples, long staleMs, long fromMs, long toMs) {
         List<Sample.Server> in = samples.stream().filter(x -> x.timeMs() >= fromMs && x.timeMs() < toMs).toList();
         if (in.isEmpty()) {

@@ -5,7 +5,7 @@ import java.util.List;
 /** What one iteration did and what the checkers said about it. */
 public record IterationResult(int n, Fault fault, String description, List<String> nodes, String primaryBefore,
         String primaryAfter, long startMs, long faultMs, long healMs, long endMs, double failoverS,
-        double longestWriteGapS, long acked, long failed, long info, long lostWrites, int splitBrainMoments,
+        double longestWriteGapS, long acked, long failed, long info, long lostWrites, int splitBrainMoments, int maxWritable,
         List<String> actions, List<String> rebuilt, List<Verdict> verdicts, String skipped) {
 
     public Verdict.Status status() {
@@ -23,6 +23,6 @@ public record IterationResult(int n, Fault fault, String description, List<Strin
 
     static IterationResult skipped(int n, Fault f, String why, long now) {
         return new IterationResult(n, f, f.description, List.of(), null, null, now, now, now, now, Double.NaN,
-                Double.NaN, 0, 0, 0, 0, 0, List.of(), List.of(), List.of(), why);
+                Double.NaN, 0, 0, 0, 0, 0, 0, List.of(), List.of(), List.of(), why);
     }
 }

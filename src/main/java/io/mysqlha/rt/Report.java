@@ -64,6 +64,31 @@ public final class Report {
                 Stats.percentile(moving, 50), Stats.percentile(moving, 99), per);
     }
 
+    /**
+     * test-harness/bench-failover's lines, one per fault type: median failover, lost acknowledged writes,
+     * the most servers seen writable at once, and whether the writer VIP was on the promoted node only.
+     */
+    public static List<String> benchLines(List<IterationResult> results) {
+        Map<String, List<IterationResult>> byFault = new LinkedHashMap<>();
+        for (IterationResult r : results) {
+            if (r.skipped() == null) {
+                byFault.computeIfAbsent(r.fault().id, k -> new ArrayList<>()).add(r);
+            }
+        }
+        List<String> out = new ArrayList<>();
+        for (Map.Entry<String, List<IterationResult>> e : byFault.entrySet()) {
+            List<IterationResult> rs = e.getValue();
+            boolean vipOk = rs.stream().allMatch(r -> r.verdicts().stream().filter(v -> v.checker().equals(Checkers.WRITER_VIP))
+                    .allMatch(v -> v.status() == Verdict.Status.VALID));
+            out.add(String.format(Locale.ROOT, "RESULT fault=%s failover_s=%s lost_acked_writes=%d writable_primaries=%d "
+                    + "vip_on_primary=%s runs=%d failover_max_s=%s", e.getKey(), Stats.fmt(Stats.median(failovers(rs))),
+                    rs.stream().mapToLong(IterationResult::lostWrites).sum(),
+                    rs.stream().mapToInt(IterationResult::maxWritable).max().orElse(0), vipOk ? "yes" : "no", rs.size(),
+                    Stats.fmt(Stats.max(failovers(rs)))));
+        }
+        return out;
+    }
+
     static List<Double> failovers(List<IterationResult> rs) {
         return rs.stream().filter(r -> r.skipped() == null && !Double.isNaN(r.failoverS()))
                 .map(IterationResult::failoverS).toList();
@@ -123,6 +148,7 @@ public final class Report {
             m.put("writes", Map.of("ok", r.acked(), "fail", r.failed(), "info", r.info()));
             m.put("lost_acked_writes", r.lostWrites());
             m.put("split_brain_moments", r.splitBrainMoments());
+            m.put("max_writable_at_once", r.maxWritable());
             m.put("operator_actions", r.actions());
             m.put("rebuilt", r.rebuilt());
             List<Object> vs = new ArrayList<>();

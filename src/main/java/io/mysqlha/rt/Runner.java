@@ -46,6 +46,13 @@ public final class Runner {
     private volatile Nemesis.Injection current;
     private final CountDownLatch finished = new CountDownLatch(1);
     private Path runDir;
+    private boolean bench;
+
+    /** Also print one issue-3 style RESULT line per fault type (test-harness/bench-failover). */
+    public Runner withBenchLines(boolean on) {
+        this.bench = on;
+        return this;
+    }
 
     public Runner(Target target, RunConfig cfg, PrintStream out, List<String> commandLine) {
         this.target = target;
@@ -175,6 +182,11 @@ public final class Runner {
             }
         } catch (IOException e) {
             say("cannot prune old runs: " + e.getMessage());
+        }
+        if (bench) {
+            for (String line : Report.benchLines(results)) {
+                out.println(line);
+            }
         }
         out.println(sum.resultLine(runDir.resolve("report.html")));
         out.flush();
@@ -315,7 +327,7 @@ public final class Runner {
                 mine.stream().filter(Op::isAckedWrite).count(),
                 mine.stream().filter(o -> o.f() == Op.Kind.WRITE && o.type() == Op.Type.FAIL).count(),
                 mine.stream().filter(o -> o.f() == Op.Kind.WRITE && o.type() == Op.Type.INFO).count(),
-                newLost, moments, conv.actions(), conv.rebuilt(), verdicts, null);
+                newLost, moments, Checkers.maxWritableAtOnce(servers, stale), conv.actions(), conv.rebuilt(), verdicts, null);
     }
 
     /** CHECKSUM TABLE on every node, repeated until they agree (replication catching up) or the bound passes. */
