@@ -16,7 +16,7 @@ class ReadmeTest {
     @Test
     void parameterTablesAreCurrent() throws Exception {
         String readme = Files.readString(Path.of("README.md"));
-        for (String agent : new String[] {"mysql", "vip"}) {
+        for (String agent : new String[] {"mysql", "vip", "lvs"}) {
             String begin = "<!-- params:" + agent + " -->\n";
             String end = "<!-- /params:" + agent + " -->";
             int b = readme.indexOf(begin);

@@ -55,16 +55,10 @@ public final class JdbcSqlConnector implements SqlConnector {
         }
         if (root instanceof ConnectException || root instanceof NoRouteToHostException) {
             kind = SqlException.Kind.REFUSED;
-        } else if (root instanceof SocketTimeoutException || e instanceof java.sql.SQLTimeoutException
-                || code == 3024 || code == 1969) {
+        } else if (root instanceof SocketTimeoutException || e instanceof java.sql.SQLTimeoutException) {
             kind = SqlException.Kind.TIMEOUT;
-        } else if (code == 1040 || code == 1203 || code == 1226 || code == 1205 || code == 1135 || code == 1041) {
-            // too many connections, user limits, lock wait, out of memory: overloaded but alive
-            kind = SqlException.Kind.BUSY;
-        } else if (code == 1045 || code == 1044 || code == 1142 || code == 1227 || code == 1370 || code == 1130) {
-            kind = SqlException.Kind.ACCESS;
         } else if (code > 0) {
-            kind = SqlException.Kind.SERVER;
+            kind = SqlErrors.kindOf(code);
         } else if ("08001".equals(e.getSQLState()) || "08S01".equals(e.getSQLState())) {
             kind = root instanceof SocketTimeoutException ? SqlException.Kind.TIMEOUT : SqlException.Kind.REFUSED;
         } else {

@@ -65,6 +65,8 @@ public final class MysqlAgent implements OcfAgent {
     static final long REPUBLISH_MS = 60_000;
     /** How often a moving received position is re-sent while replication runs. */
     static final long RECV_REFRESH_MS = 10_000;
+    /** Connect bound for peers at promote: a LAN answers in far less; a partitioned peer costs this once. */
+    static final long PEER_CONNECT_MS = 1_500;
 
     /** What the agent needs from outside, wired by the CLI. */
     public record Ports(Cluster cluster, SqlConnector sql, MysqldService mysqld, LocalState state,
@@ -289,10 +291,7 @@ public final class MysqlAgent implements OcfAgent {
             case "demote" -> demote();
             case "notify" -> notifyAction();
             case "validate-all" -> validateAll();
-            default -> {
-                log.exitReason("action '" + action + "' is not implemented");
-                yield OcfExit.ERR_UNIMPLEMENTED.code();
-            }
+            default -> OcfAgent.unimplemented(log, action);
         };
     }
 
@@ -385,15 +384,14 @@ public final class MysqlAgent implements OcfAgent {
         }
         Endpoint ep = endpointOf(cib.get().node());
         String primaryState;
-        try (SqlSession ps = io.sql().connect(ep.host(), ep.port(), credentials().admin(), deadline.atMost(10_000))) {
-            Map<String, String> row = ps.queryRow(d.binlogStateQuery());
-            primaryState = row == null ? "" : row.values().iterator().next();
+        try {
+            primaryState = binlogStateOf(ep, d);
         } catch (SqlException e) {
             throw OcfException.generic("cannot rejoin yet: " + why + ", and the primary " + cib.get().node() + " ("
                     + ep.text() + ") cannot be reached to check that this node holds nothing it lacks: "
                     + e.getMessage());
         }
-        List<String> extra = Lineage.notInPrimary(everything(st), primaryState == null ? "" : primaryState);
+        List<String> extra = Lineage.notInPrimary(everything(st), primaryState);
         if (!extra.isEmpty()) {
             throw OcfException.generic("refusing to rejoin: " + why + ", and this node has transactions the primary "
                     + cib.get().node() + " lacks: " + String.join("; ", extra) + ". Rebuild this node from the "
@@ -401,6 +399,15 @@ public final class MysqlAgent implements OcfAgent {
         }
         log.info("start: " + why + "; its transactions are a subset of " + cib.get().node() + "'s, rejoining");
         io.state().write(FENCE_FILE, cib.get().format() + "\n");
+    }
+
+    /** Everything a server's binary log holds (Dialect.binlogStateQuery), bounded. */
+    private String binlogStateOf(Endpoint ep, Dialect d) {
+        try (SqlSession ps = io.sql().connect(ep.host(), ep.port(), credentials().admin(), deadline.atMost(10_000))) {
+            Map<String, String> row = ps.queryRow(d.binlogStateQuery());
+            String v = row == null ? null : row.values().iterator().next();
+            return v == null ? "" : v;
+        }
     }
 
     /** Every transaction this server has: what it applied from replication and what its binlog holds. */
@@ -640,8 +647,7 @@ public final class MysqlAgent implements OcfAgent {
             switch (v.repair()) {
                 case MAKE_READ_ONLY -> {
                     log.warn("monitor: " + v.reason() + "; setting read_only");
-                    exec(s, d.setReadOnly(true));
-                    killClients(s, d);
+                    makeReadOnly(s, d);
                 }
                 case REPOINT -> {
                     MasterInfo mi = masterInfo().orElseThrow();
@@ -831,8 +837,23 @@ public final class MysqlAgent implements OcfAgent {
             exec(s, d.setReadOnly(false));
             io.state().write(ROLE_FILE, PROMOTED);
             log.info("promote: primary at epoch " + next.epoch() + ", position " + next.position());
+            publishPrimary();
         }
         return OcfExit.SUCCESS.code();
+    }
+
+    /**
+     * The primary's score and no received position, at once: until the next monitor the other candidates'
+     * scores would otherwise outrank it, and Pacemaker could move the role back and forth.
+     */
+    private void publishPrimary() {
+        try {
+            io.cluster().setPromotionScore(rsc, Election.PRIMARY_SCORE, deadline);
+            io.cluster().deleteNodeAttribute(recvAttribute(), true, deadline);
+            io.cache().delete(PUBLISHED_FILE);
+        } catch (OcfException e) {
+            log.warn("promote: cannot publish the primary's score: " + e.getMessage());
+        }
     }
 
     /**
@@ -841,33 +862,59 @@ public final class MysqlAgent implements OcfAgent {
      * its clients are killed. Returns what each reachable peer has received, frozen by the IO stop.
      */
     private Map<String, Position> isolateOldPrimary(Dialect d) {
-        Map<String, Position> received = new LinkedHashMap<>();
         List<String> peers = new ArrayList<>(haNodes().isEmpty() ? io.cluster().knownNodes(deadline) : haNodes());
         peers.remove(localNode());
+        // in parallel, each bounded: a partitioned peer costs one connect timeout, not one per peer
+        Map<String, java.util.concurrent.CompletableFuture<Optional<Position>>> tasks = new LinkedHashMap<>();
         for (String peer : peers) {
-            Endpoint ep = endpointOf(peer);
-            try (SqlSession ps = io.sql().connect(ep.host(), ep.port(), credentials().admin(), deadline.atMost(3_000))) {
-                Dialect pd = dialect(ps);
-                InstanceState pst = readState(ps, pd);
-                if (!pst.readOnly()) {
-                    log.warn("promote: " + peer + " is writable; making it read-only and killing its clients");
-                    exec(ps, pd.setReadOnly(true));
-                    killClients(ps, pd);
-                }
-                boolean fromHere = pst.replica().sourcePort() == port() && (pst.replica().sourceHost().equals(
-                        endpointOf(localNode()).host()) || pst.replica().sourceHost().equals(localNode()));
-                if (pst.replica().configured() && pst.replica().ioRunning() && !fromHere) {
-                    ps.execute(pd.stopReplicaIo());
-                    log.info("promote: stopped " + peer + "'s IO thread (source " + pst.replica().sourceHost() + ":"
-                            + pst.replica().sourcePort() + ")");
-                }
-                InstanceState frozen = readState(ps, pd);
-                received.put(peer, frozen.replica().configured() ? frozen.receivedPosition() : everything(frozen));
-            } catch (SqlException | OcfException e) {
-                log.info("promote: " + peer + " not reachable (" + e.getMessage() + ")");
-            }
+            tasks.put(peer, java.util.concurrent.CompletableFuture.supplyAsync(() -> isolate(peer)));
         }
+        Map<String, Position> received = new LinkedHashMap<>();
+        tasks.forEach((peer, t) -> {
+            try {
+                t.get(Math.max(1, deadline.remainingMillis()), java.util.concurrent.TimeUnit.MILLISECONDS)
+                        .ifPresent(p -> received.put(peer, p));
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                log.info("promote: " + peer + " not reachable (" + e.getMessage() + ")");
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw OcfException.generic("interrupted");
+            }
+        });
         return received;
+    }
+
+    /** One peer of {@link #isolateOldPrimary}: its received position, empty when it cannot be reached. */
+    private Optional<Position> isolate(String peer) {
+        Endpoint ep = endpointOf(peer);
+        try (SqlSession ps = io.sql().connect(ep.host(), ep.port(), credentials().admin(), deadline.atMost(PEER_CONNECT_MS))) {
+            ps.bound(deadline.atMost(5_000));
+            Dialect pd = dialect(ps);
+            InstanceState pst = readState(ps, pd);
+            boolean wasWritable = !pst.readOnly();
+            if (wasWritable) {
+                log.warn("promote: " + peer + " is writable; making it read-only and killing its clients");
+                makeReadOnly(ps, pd);
+            }
+            boolean fromHere = pst.replica().sourcePort() == port() && (pst.replica().sourceHost().equals(
+                    endpointOf(localNode()).host()) || pst.replica().sourceHost().equals(localNode()));
+            if (pst.replica().configured() && pst.replica().ioRunning() && !fromHere) {
+                ps.execute(pd.stopReplicaIo());
+                log.info("promote: stopped " + peer + "'s IO thread (source " + pst.replica().sourceHost() + ":"
+                        + pst.replica().sourcePort() + ")");
+            }
+            InstanceState frozen = readState(ps, pd);
+            if (wasWritable && p.bool("semisync") && !frozen.replica().configured()) {
+                // a still-writable old primary: with semi-sync every commit it acknowledged is on a replica,
+                // so what only it has was never acknowledged, and must not hold the election up
+                log.info("promote: " + peer + "'s own position is left out of the election (semi-sync)");
+                return Optional.empty();
+            }
+            return Optional.of(frozen.replica().configured() ? frozen.receivedPosition() : everything(frozen));
+        } catch (SqlException | OcfException e) {
+            log.info("promote: " + peer + " not reachable (" + e.getMessage() + ")");
+            return Optional.empty();
+        }
     }
 
     /**
@@ -933,8 +980,7 @@ public final class MysqlAgent implements OcfAgent {
         }
         try (SqlSession s = io.sql().connect("127.0.0.1", port(), credentials().admin(), deadline.atMost(10_000))) {
             Dialect d = dialect(s);
-            exec(s, d.setReadOnly(true));
-            int killed = killClients(s, d);
+            int killed = makeReadOnly(s, d);
             InstanceState st = readState(s, d);
             if (st.semiSync().available() && st.semiSync().primaryEnabled()) {
                 exec(s, d.disablePrimarySemiSync());
@@ -943,7 +989,12 @@ public final class MysqlAgent implements OcfAgent {
             log.info("demote: read-only, " + killed + " client session(s) killed");
             Optional<MasterInfo> mi = masterInfo();
             if (mi.isPresent() && !mi.get().node().equals(localNode()) && !followsPrimary(st, mi.get())) {
-                repoint(s, d, st, mi.get().node());
+                try {
+                    repoint(s, d, st, mi.get().node());
+                } catch (OcfException | SqlException e) {
+                    // demoted all the same (read-only, clients gone); whether it may follow is start's question
+                    log.warn("demote: " + e.getMessage());
+                }
             }
         }
         return OcfExit.SUCCESS.code();
@@ -982,7 +1033,7 @@ public final class MysqlAgent implements OcfAgent {
                 InstanceState st = readState(s, d);
                 if (!st.readOnly()) {
                     log.warn("notify: writable while " + primary + " was promoted; setting read_only");
-                    exec(s, d.setReadOnly(true));
+                    makeReadOnly(s, d);
                 }
                 repoint(s, d, st, primary);
             }
@@ -1002,17 +1053,31 @@ public final class MysqlAgent implements OcfAgent {
                 && (r.sourceHost().equals(e.host()) || r.sourceHost().equals(mi.node()));
     }
 
+    /** MariaDB: this server's binlog is ahead of what it applied from replication (it wrote as a primary). */
+    static boolean hasOwnTransactions(InstanceState st) {
+        return st.binlogPos() instanceof MariaGtidPos bin && st.slavePos() instanceof MariaGtidPos slave
+                && bin.compareTo(slave) == Order.AHEAD;
+    }
+
     /** Makes this server replicate from {@code primary} with GTID positioning. */
     void repoint(SqlSession s, Dialect d, InstanceState st, String primary) {
         if (primary.equals(localNode())) {
             return;
         }
         Endpoint ep = endpointOf(primary);
+        if (hasOwnTransactions(st)) {
+            // it was a primary: it may follow the new one only if it holds nothing the new one lacks
+            List<String> extra = Lineage.notInPrimary(everything(st), binlogStateOf(ep, d));
+            if (!extra.isEmpty()) {
+                throw OcfException.generic("not replicating from " + primary + ": this node has transactions it lacks: "
+                        + String.join("; ", extra) + ". Rebuild this node from the primary");
+            }
+        }
         if (st.replica().configured()) {
             s.execute(d.stopReplica());
         }
-        if (st.version().isMariaDb() && st.binlogPos() instanceof MariaGtidPos bin
-                && st.slavePos() instanceof MariaGtidPos slave && bin.compareTo(slave) == Order.AHEAD) {
+        if (hasOwnTransactions(st) && st.binlogPos() instanceof MariaGtidPos bin
+                && st.slavePos() instanceof MariaGtidPos slave) {
             // This server wrote transactions of its own (it was primary): replication must resume after them,
             // or the new primary would send them again.
             MariaGtidPos merged = slave.max(bin);
@@ -1028,6 +1093,19 @@ public final class MysqlAgent implements OcfAgent {
                 "CHANGE MASTER TO " + ep.text() + " with GTID");
         s.execute(d.startReplica());
         log.info("repoint: replicating from " + primary + " (" + ep.text() + ") with GTID");
+    }
+
+    /**
+     * Takes writes away from a server: clients are killed first, then read_only is set, then clients that
+     * connected meanwhile are killed too. The order matters on a primary whose commits wait for a semi-sync
+     * ACK that will never come (an isolated old primary): setting read_only waits for commits in progress,
+     * and killing their sessions ends the waits without acknowledging anything to the clients. Semi-sync
+     * itself is never switched off there first, which would acknowledge those commits.
+     */
+    private int makeReadOnly(SqlSession s, Dialect d) {
+        int killed = killClients(s, d);
+        exec(s, d.setReadOnly(true));
+        return killed + killClients(s, d);
     }
 
     private int killClients(SqlSession s, Dialect d) {

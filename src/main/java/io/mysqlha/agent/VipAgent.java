@@ -38,8 +38,19 @@ public final class VipAgent implements OcfAgent {
      * What the agent needs from outside, wired by the CLI. {@code rawLink} is a supplier because creating
      * the packet-socket adapter loads native code, which only actions that send ARP should pay for.
      */
-    public record Ports(CommandRunner runner, NetDevices devices, Supplier<RawLink> rawLink, Clock clock) {
+    public record Ports(CommandRunner runner, NetDevices devices, Supplier<RawLink> rawLink, Clock clock,
+                        Background background) {
     }
+
+    /** Runs an action of this agent in a detached process, with extra environment. */
+    public interface Background {
+        /** Starts {@code action} detached from this process; failures are the caller's to log. */
+        void spawn(String action, java.util.Map<String, String> extraEnv);
+    }
+
+    /** Internal action: the announcement rounds a start leaves to a detached process. */
+    static final String ANNOUNCE = "announce-rest";
+    static final String ANNOUNCE_DELAY = "MYSQLHA_ARP_DELAY_MS";
 
     /** The parameters, parsed and checked for syntax. */
     record Config(IpAddress ip, int cidr, String nic, String label, int arpCount, long arpIntervalMs,
@@ -74,10 +85,8 @@ public final class VipAgent implements OcfAgent {
             case "stop" -> stop();
             case "monitor", "status" -> monitor();
             case "validate-all" -> validateAll();
-            default -> {
-                log.exitReason("action '" + action + "' is not implemented");
-                yield OcfExit.ERR_UNIMPLEMENTED.code();
-            }
+            case ANNOUNCE -> announceRest();
+            default -> OcfAgent.unimplemented(log, action);
         };
     }
 
@@ -112,8 +121,36 @@ public final class VipAgent implements OcfAgent {
             warnOnPrefix(c, here, where.prefixLength());
             log.info("start: " + c.ip() + " is already on " + dev.name());
         }
-        // announced on every start, also when the address was in place: a start means "this node holds it now"
-        announce(c, dev, c.arpCount());
+        // Announced on every start, also when the address was in place: a start means "this node holds it
+        // now". The first round goes out before start returns; the repeats (for receivers that missed it)
+        // come from a detached process, so that the address is usable without waiting for them.
+        announce(c, dev, Math.min(1, c.arpCount()));
+        if (c.arpCount() > 1) {
+            try {
+                io.background().spawn(ANNOUNCE, java.util.Map.of("OCF_RESKEY_arp_count",
+                        Integer.toString(c.arpCount() - 1), ANNOUNCE_DELAY, Long.toString(c.arpIntervalMs()),
+                        "OCF_RESKEY_CRM_meta_timeout", Long.toString(c.arpCount() * (c.arpIntervalMs() + 1000))));
+            } catch (RuntimeException e) {
+                log.warn("start: repeated gratuitous ARP not started (" + e.getMessage() + "); sending them now");
+                announce(c, dev, c.arpCount() - 1);
+            }
+        }
+        return OcfExit.SUCCESS.code();
+    }
+
+    /** The repeated announcements of a start, in the detached process (only while the address is still here). */
+    int announceRest() {
+        Config c = config();
+        long delay = Long.parseLong(Optional.ofNullable(env.raw(ANNOUNCE_DELAY)).orElse("0"));
+        if (delay > 0) {
+            sleep(delay);
+        }
+        // the address may have moved on (a stop ran meanwhile): announce only what this node still holds
+        List<Iproute.Addr> mine = mine(c, addresses());
+        Optional<NetDevice> dev = mine.isEmpty() ? Optional.empty() : io.devices().device(mine.get(0).dev());
+        if (dev.isPresent()) {
+            announce(c, dev.get(), c.arpCount());
+        }
         return OcfExit.SUCCESS.code();
     }
 

@@ -1,5 +1,7 @@
 package io.mysqlha.cli;
 
+import io.mysqlha.agent.LvsAgent;
+import io.mysqlha.agent.LvsParams;
 import io.mysqlha.agent.MysqlAgent;
 import io.mysqlha.agent.MysqlParams;
 import io.mysqlha.agent.OcfAgent;
@@ -39,15 +41,19 @@ final class Agents {
     static final Kind VIP = new Kind("vip", VipAgent::metaData, "start|stop|monitor|validate-all|meta-data",
             VipParams.PARAMS, (env, log) -> new VipAgent(env, log, OcfCommand.vipPorts()));
 
+    static final Kind LVS = new Kind("lvs", LvsAgent::metaData, "start|stop|monitor|validate-all|meta-data",
+            LvsParams.PARAMS, LvsWiring::create);
+
     static Kind kind(String name) {
         return switch (name) {
             case "mysql" -> MYSQL;
             case "vip" -> VIP;
+            case "lvs" -> LVS;
             default -> null;
         };
     }
 
     static String names() {
-        return "mysql vip";
+        return "mysql vip lvs";
     }
 }

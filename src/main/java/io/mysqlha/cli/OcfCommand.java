@@ -27,6 +27,7 @@ import picocli.CommandLine.Parameters;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
@@ -82,7 +83,7 @@ public final class OcfCommand implements Callable<Integer> {
         CommandRunner runner = new ProcessCommandRunner();
         Path dir = Path.of(p.str("state_dir"), env.resourceName());
         Cluster cluster = cluster(env, runner);
-        return new MysqlAgent.Ports(cluster, new JdbcSqlConnector(),
+        return new MysqlAgent.Ports(cluster, sqlConnector(),
                 new ProcMysqld(p.str("binary"), p.str("pid"), p.str("datadir")),
                 new FileLocalState(dir, true), new FileLocalState(dir.resolve("cache"), false), runner,
                 Clock.SYSTEM, () -> CredentialsFile.load(Path.of(p.str("credentials_file"))));
@@ -91,7 +92,13 @@ public final class OcfCommand implements Callable<Integer> {
     static VipAgent.Ports vipPorts() {
         // the packet socket (and with it JNA's native library) is created only when ARP is sent
         return new VipAgent.Ports(new ProcessCommandRunner(), new SysfsNetDevices(), () -> new JnaPacketSocket(),
-                Clock.SYSTEM);
+                Clock.SYSTEM, (action, env) -> io.mysqlha.adapter.DetachedSelf.spawn(List.of("ocf", "vip", action), env));
+    }
+
+    /** SQL sessions: the small wire client, Connector/J where a server needs TLS or another auth plugin. */
+    static io.mysqlha.port.SqlConnector sqlConnector() {
+        return new io.mysqlha.adapter.FallbackSqlConnector(new io.mysqlha.adapter.WireSqlConnector(),
+                new JdbcSqlConnector());
     }
 
     /**

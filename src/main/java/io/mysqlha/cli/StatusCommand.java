@@ -2,7 +2,6 @@ package io.mysqlha.cli;
 
 import io.mysqlha.adapter.CredentialsFile;
 import io.mysqlha.adapter.FileLocalState;
-import io.mysqlha.adapter.JdbcSqlConnector;
 import io.mysqlha.adapter.ProcessCommandRunner;
 import io.mysqlha.decide.MonitorAnalyzer;
 import io.mysqlha.dialect.Dialect;
@@ -54,7 +53,7 @@ public final class StatusCommand implements Callable<Integer> {
         System.out.println("fence file:    " + state.read("master-info").map(String::trim).orElse("(none)"));
         System.out.println("lifecycle:     " + state.read("lifecycle").map(String::trim).orElse("(none)"));
         System.out.println("role marker:   " + state.read("role").map(String::trim).orElse("unpromoted"));
-        try (SqlSession s = new JdbcSqlConnector().connect("127.0.0.1", port,
+        try (SqlSession s = OcfCommand.sqlConnector().connect("127.0.0.1", port,
                 CredentialsFile.load(credentials).monitor(), d)) {
             Dialect dl = Dialect.forVersion(ServerVersion.parse(s.serverVersion(), ""));
             InstanceState st = dl.parseState(s.queryRow(dl.variablesQuery()), s.query(dl.semiSyncQuery()),

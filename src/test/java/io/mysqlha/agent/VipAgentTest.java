@@ -155,6 +155,8 @@ class VipAgentTest {
 
     final Node node = new Node();
     int rawLinkCreated;
+    /** What start left to a detached process: the action and its extra environment. */
+    final List<Map<String, String>> detached = new java.util.ArrayList<>();
 
     Outcome run(String action, String... kv) {
         Map<String, String> env = new HashMap<>();
@@ -171,7 +173,18 @@ class VipAgentTest {
         VipAgent agent = new VipAgent(e, log, new VipAgent.Ports(node, node, () -> {
             rawLinkCreated++;
             return node;
-        }, node));
+        }, node, (bgAction, extra) -> {
+            // the detached process, run here and now: same environment plus what start passed
+            detached.add(extra);
+            String[] more = new String[kv.length + extra.size() * 2];
+            System.arraycopy(kv, 0, more, 0, kv.length);
+            int i = kv.length;
+            for (Map.Entry<String, String> x : extra.entrySet()) {
+                more[i++] = x.getKey();
+                more[i++] = x.getValue();
+            }
+            run(bgAction, more);
+        }));
         int rc;
         try {
             rc = agent.run(action);
@@ -213,6 +226,7 @@ class VipAgentTest {
                 node.commands.toString());
         assertEquals(10, node.frames.size(), "5 rounds of request + reply");
         assertEquals(List.of(200L, 200L, 200L, 200L), node.sleeps);
+        assertEquals("4", detached.get(0).get("OCF_RESKEY_arp_count"), "1 round before start returns, 4 detached");
         assertEquals(1, node.frames.get(0)[21]);
         assertEquals(2, node.frames.get(1)[21]);
         // a second start announces again: a start means "this node holds the address now"
@@ -237,8 +251,10 @@ class VipAgentTest {
 
     @Test
     void announcementsStopBeforeTheActionTimesOut() {
-        // 3 s timeout: 1 s margin, so 2 s for 100 rounds 200 ms apart
-        Outcome o = run("start", "OCF_RESKEY_arp_count", "100", "OCF_RESKEY_CRM_meta_timeout", "3000");
+        // the detached repeats get a timeout of their own; within it, the 3 s bound: 1 s margin, so 2 s for
+        // 100 rounds 200 ms apart
+        assertEquals(0, run("start", "OCF_RESKEY_arp_count", "0").rc());
+        Outcome o = run(VipAgent.ANNOUNCE, "OCF_RESKEY_arp_count", "100", "OCF_RESKEY_CRM_meta_timeout", "3000");
         assertEquals(0, o.rc(), o.stderr());
         long rounds = node.frames.size() / 2;
         assertTrue(rounds >= 5 && rounds <= 9, "rounds sent: " + rounds);

@@ -333,7 +333,7 @@ class MysqlAgentIT {
 
     @Test
     @Order(44)
-    void anOldPrimaryWithATransactionNoReplicaReceivedIsRefused() throws Exception {
+    void anIsolatedOldPrimaryIsFencedByTheNewOneAndRefusedWhenItHoldsAnUnacknowledgedCommit() throws Exception {
         sb.exec("n2", "STOP SLAVE IO_THREAD");
         sb.exec("n3", "STOP SLAVE IO_THREAD");
         String before = sb.scalar("n1", "SELECT @@gtid_binlog_pos");
@@ -348,10 +348,17 @@ class MysqlAgentIT {
         await().atMost(10, TimeUnit.SECONDS).until(() -> !before.equals(sb.scalar("n1", "SELECT @@gtid_binlog_pos")));
         Thread.sleep(300);
         assertFalse(write.isDone(), "the commit must wait for an ACK");
-        killAndClear("n1");
+        // n1's cluster stack is gone (it is still running and writable): the cluster promotes n2
+        Sandbox.Run promote = sb.agent("n2", "promote");
+        assertEquals(0, promote.rc(), promote.toString());
+        assertTrue(promote.millis() < 15_000, "promote took " + promote.millis() + " ms");
         assertTrue(assertThrowsCompletion(write), "the client never got an acknowledgement");
-        twice(0, "n2", "promote");
+        assertEquals("1", sb.scalar("n1", "SELECT @@read_only"), "the new primary fenced the old one");
         twice(0, "n3", "notify", postPromote("n2"));
+        // when n1's cluster stack returns: failed promoted instance, demote, stop, start
+        assertEquals(9, sb.agent("n1", "monitor", env("OCF_RESKEY_CRM_meta_interval", "2000")).rc());
+        twice(0, "n1", "demote");
+        twice(0, "n1", "stop");
         Sandbox.Run r = sb.agent("n1", "start");
         assertEquals(1, r.rc(), r.toString());
         assertTrue(r.stderr().contains("lacks") && r.stderr().contains("Rebuild this node"), r.stderr());

@@ -290,11 +290,19 @@ class VipAgentIT {
         return run(argv, null, timeoutS);
     }
 
+    private static final java.util.concurrent.atomic.AtomicInteger RUNS = new java.util.concurrent.atomic.AtomicInteger();
+
     static Run run(List<String> argv, Map<String, String> env, int timeoutS) {
         ProcessBuilder pb = new ProcessBuilder(argv);
         if (env != null) {
             pb.environment().clear();
             pb.environment().putAll(env);
+            String record = System.getenv("MYSQLHA_RECORD_CDS");
+            if (record != null && !record.isEmpty()) {
+                // test-harness/record-cds-classes: each agent run lists the classes it loaded
+                pb.environment().put("MYSQLHA_JAVA_OPTS", "-XX:DumpLoadedClassList=" + record + "/vip-"
+                        + ProcessHandle.current().pid() + "-" + RUNS.incrementAndGet() + ".lst");
+            }
         }
         pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
         long t0 = System.nanoTime();

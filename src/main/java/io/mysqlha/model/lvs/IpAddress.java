@@ -27,11 +27,10 @@ public final class IpAddress implements Comparable<IpAddress> {
         if (literal == null || literal.isEmpty()) {
             throw new IllegalArgumentException("empty IP address");
         }
-        byte[] b = literal.indexOf(':') >= 0 ? parseIpv6(literal) : parseIpv4(literal);
-        if (b == null) {
-            throw new IllegalArgumentException("'" + literal + "' is not an IPv4 or IPv6 address");
-        }
-        return new IpAddress(b);
+        // one parser for the project's addresses; this class adds the kernel's way of printing them
+        return new IpAddress(io.mysqlha.model.IpAddress.parse(literal.equals(literal.trim()) ? literal : "")
+                .orElseThrow(() -> new IllegalArgumentException("'" + literal + "' is not an IPv4 or IPv6 address"))
+                .octets());
     }
 
     public boolean isIpv6() {
@@ -65,98 +64,6 @@ public final class IpAddress implements Comparable<IpAddress> {
             return Integer.compare(bytes.length, o.bytes.length);
         }
         return Arrays.compareUnsigned(bytes, o.bytes);
-    }
-
-    private static byte[] parseIpv4(String s) {
-        String[] parts = s.split("\\.", -1);
-        if (parts.length != 4) {
-            return null;
-        }
-        byte[] b = new byte[4];
-        for (int i = 0; i < 4; i++) {
-            int v = decimalOctet(parts[i]);
-            if (v < 0) {
-                return null;
-            }
-            b[i] = (byte) v;
-        }
-        return b;
-    }
-
-    // Leading zeros are refused: inet_pton refuses them too, and some tools read them as octal.
-    private static int decimalOctet(String p) {
-        if (p.isEmpty() || p.length() > 3 || (p.length() > 1 && p.charAt(0) == '0')) {
-            return -1;
-        }
-        for (int i = 0; i < p.length(); i++) {
-            if (p.charAt(i) < '0' || p.charAt(i) > '9') {
-                return -1;
-            }
-        }
-        int v = Integer.parseInt(p);
-        return v <= 255 ? v : -1;
-    }
-
-    private static byte[] parseIpv6(String s) {
-        int gap = s.indexOf("::");
-        if (gap >= 0 && s.indexOf("::", gap + 1) >= 0) {
-            return null;
-        }
-        int[] head = gap >= 0 ? words(s.substring(0, gap), false) : words(s, true);
-        int[] tail = gap >= 0 ? words(s.substring(gap + 2), true) : new int[0];
-        if (head == null || tail == null) {
-            return null;
-        }
-        int n = head.length + tail.length;
-        if (gap >= 0 ? n > 7 : n != 8) {
-            return null;
-        }
-        byte[] b = new byte[16];
-        for (int i = 0; i < head.length; i++) {
-            b[2 * i] = (byte) (head[i] >> 8);
-            b[2 * i + 1] = (byte) head[i];
-        }
-        for (int i = 0; i < tail.length; i++) {
-            int w = 8 - tail.length + i;
-            b[2 * w] = (byte) (tail[i] >> 8);
-            b[2 * w + 1] = (byte) tail[i];
-        }
-        return b;
-    }
-
-    // The 16-bit words of a colon-separated run; an IPv4 tail counts as two words.
-    private static int[] words(String part, boolean ipv4TailAllowed) {
-        if (part.isEmpty()) {
-            return new int[0];
-        }
-        String[] groups = part.split(":", -1);
-        int[] w = new int[groups.length + 1];
-        int n = 0;
-        for (int i = 0; i < groups.length; i++) {
-            String g = groups[i];
-            if (i == groups.length - 1 && ipv4TailAllowed && g.indexOf('.') >= 0) {
-                byte[] v4 = parseIpv4(g);
-                if (v4 == null) {
-                    return null;
-                }
-                w[n++] = (v4[0] & 0xff) << 8 | (v4[1] & 0xff);
-                w[n++] = (v4[2] & 0xff) << 8 | (v4[3] & 0xff);
-                continue;
-            }
-            if (g.isEmpty() || g.length() > 4) {
-                return null;
-            }
-            int v = 0;
-            for (int k = 0; k < g.length(); k++) {
-                int d = Character.digit(g.charAt(k), 16);
-                if (d < 0) {
-                    return null;
-                }
-                v = v << 4 | d;
-            }
-            w[n++] = v;
-        }
-        return Arrays.copyOf(w, n);
     }
 
     private static String formatIpv4(byte[] b, int at) {
