@@ -282,7 +282,25 @@ public final class Checkers {
      * Fault -> first acknowledged write invoked after it (seconds), or NaN when none within the window.
      */
     public static double failoverSeconds(List<Op> ops, long faultMs) {
-        return ops.stream().filter(o -> o.isAckedWrite() && o.invokeMs() >= faultMs)
+        return failoverSeconds(ops, faultMs, null);
+    }
+
+    /**
+     * The same, counting only writes acknowledged by a server other than oldPrimary (when the primary moved:
+     * an old primary that still answers for a while, e.g. with its datadir gone, is not a failover).
+     */
+    public static double failoverSeconds(List<Op> ops, long faultMs, String oldPrimary) {
+        // Without a change of primary, the outage starts with the first write after the fault that was not
+        // acknowledged (a server that stalls a moment later, e.g. on a full disk), and ends with the next
+        // acknowledged one; no such write: no outage.
+        long from = faultMs;
+        if (oldPrimary == null) {
+            from = ops.stream().filter(o -> o.f() == Op.Kind.WRITE && o.invokeMs() >= faultMs && o.type() != Op.Type.OK)
+                    .mapToLong(Op::invokeMs).min().orElse(faultMs);
+        }
+        long start = from;
+        return ops.stream().filter(o -> o.isAckedWrite() && o.invokeMs() >= start)
+                .filter(o -> oldPrimary == null || !oldPrimary.equals(o.server()))
                 .mapToLong(Op::completeMs).min().stream().mapToDouble(t -> (t - faultMs) / 1000.0).findFirst()
                 .orElse(Double.NaN);
     }

@@ -20,6 +20,12 @@ import java.util.function.BooleanSupplier;
 public final class Healer {
     static final long CLEANUP_EVERY_MS = 12_000;
     static final long FIRST_CLEANUP_AFTER_MS = 6_000;
+    /**
+     * How long the converged picture must hold (same promoted node, nothing wrong) before it counts: longer
+     * than the monitor intervals (2 s / 3 s), so that a node that just came back (a thawed old primary still
+     * marked promoted) has been looked at by its monitor at least twice. CTS's "wait until stable".
+     */
+    static final long STABLE_MS = 8_000;
     private final Target target;
     private final String dbResource;
     private final String writerVipResource;
@@ -80,6 +86,8 @@ public final class Healer {
         List<String> wrong = List.of("no quorate node answered crm_mon");
         CrmMon last = null;
         int cleanups = 0;
+        long stableSince = -1;
+        String stablePrimary = null;
         while (System.currentTimeMillis() - t0 < boundMs && !stop.getAsBoolean()) {
             Optional<Map.Entry<String, CrmMon>> seen = view();
             if (seen.isPresent()) {
@@ -88,8 +96,18 @@ public final class Healer {
                 last = v;
                 wrong = notConverged(v);
                 if (wrong.isEmpty()) {
-                    return new Outcome(System.currentTimeMillis() - t0, List.of(), actions, rebuilt, v);
+                    long now = System.currentTimeMillis();
+                    if (stableSince < 0 || !v.promoted().get(0).equals(stablePrimary)) {
+                        stableSince = now;
+                        stablePrimary = v.promoted().get(0);
+                    }
+                    if (now - stableSince >= STABLE_MS) {
+                        return new Outcome(stableSince - t0, List.of(), actions, rebuilt, v);
+                    }
+                    Workload.sleep(1000);
+                    continue;
                 }
+                stableSince = -1;
                 long now = System.currentTimeMillis();
                 boolean leftovers = !v.failures().isEmpty() || stoppedInstances(v) > 0;
                 if (leftovers && now - t0 >= FIRST_CLEANUP_AFTER_MS && now - lastCleanup >= CLEANUP_EVERY_MS) {
@@ -154,6 +172,16 @@ public final class Healer {
      * replication position, tell the agent the node may rejoin. Returns a summary ("ok" or what failed).
      */
     public String rebuildNode(String node, String primary) {
+        String r = copyFrom(node, primary);
+        if (!r.startsWith("ok")) {
+            // A half-made copy must never start: leave an empty datadir, which the agent refuses.
+            target.exec(node, Duration.ofSeconds(60), "sh", "-c", "pkill -9 -x mariadbd; find '" + datadir
+                    + "' -mindepth 1 -delete");
+        }
+        return r;
+    }
+
+    private String copyFrom(String node, String primary) {
         Duration t = Duration.ofSeconds(300);
         Exec.Result r = target.exec(node, Duration.ofSeconds(60), "sh", "-c",
                 "pkill -9 -x mariadbd; pkill -9 -x mysqld; sleep 1; d='" + datadir + "'; mkdir -p \"$d\"; "
@@ -173,7 +201,8 @@ public final class Healer {
         }
         // The copy has no binary logs: it starts as a replica at the backup's GTID position.
         r = target.exec(node, Duration.ofSeconds(120), "sh", "-c",
-                "set -e; g=$(awk '{print $3}' '" + datadir + "/mariadb_backup_binlog_info'); "
+                "set -e; f='" + datadir + "/mariadb_backup_binlog_info'; [ -f \"$f\" ] || f='" + datadir
+                        + "/xtrabackup_binlog_info'; g=$(awk '{print $3}' \"$f\"); [ -n \"$g\" ]; "
                         + "mariadbd --defaults-file=/etc/mysql/my.cnf --skip-networking --skip-slave-start "
                         + "--socket=/tmp/rt-rebuild.sock --pid-file=/tmp/rt-rebuild.pid --user=mysql >/tmp/rt-rebuild.log 2>&1 & "
                         + "for i in $(seq 1 60); do mariadb -S /tmp/rt-rebuild.sock -e 'SELECT 1' >/dev/null 2>&1 && break; sleep 0.5; done; "

@@ -62,7 +62,7 @@ public final class Runner {
     }
 
     private void say(String s) {
-        out.printf("%s rt: %s%n", java.time.LocalTime.now().withNano(0), s);
+        out.printf("%s rt: %s%n", java.time.LocalTime.now().format(DateTimeFormatter.ofPattern("HH:mm:ss")), s);
         out.flush();
     }
 
@@ -318,10 +318,10 @@ public final class Runner {
         verdicts.add(Checkers.dataConverges(checksums));
         verdicts.add(Checkers.clusterConverges(conv.convergedAfterMs(), cfg.convergeBound().toMillis(), conv.stillWrong(),
                 conv.actions()));
-        double failover = Checkers.failoverSeconds(mine, faultMs);
+        String after = conv.finalView() == null || conv.finalView().promoted().isEmpty() ? null : conv.finalView().promoted().get(0);
+        double failover = Checkers.failoverSeconds(mine, faultMs, after != null && !after.equals(primary) ? primary : null);
         verdicts.add(Checkers.failover(f, failover, cfg.failoverBound().toMillis(), ackedBefore));
         int moments = sb.data().get("moments") instanceof Integer k ? k : 0;
-        String after = conv.finalView() == null || conv.finalView().promoted().isEmpty() ? null : conv.finalView().promoted().get(0);
         return new IterationResult(n, f, inj.description, inj.nodes, primary, after, start, faultMs, healMs, end,
                 failover, Checkers.longestWriteGap(mine, faultMs, end),
                 mine.stream().filter(Op::isAckedWrite).count(),

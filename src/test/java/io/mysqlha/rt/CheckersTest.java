@@ -123,6 +123,12 @@ class CheckersTest {
                 w(2, Op.Type.FAIL, 1200, 1300), w(3, Op.Type.INFO, 1400, 4400), w(4, Op.Type.OK, 4500, 5250));
         assertEquals(4.25, Checkers.failoverSeconds(ops, 1000), 1e-9);
         assertTrue(Double.isNaN(Checkers.failoverSeconds(List.of(w(1, Op.Type.FAIL, 2000, 2001)), 1000)));
+        List<Op> oldStillAnswers = List.of(w(1, Op.Type.OK, 1200, 1250), // node1: the old primary, datadir gone
+                new Op(1, "w0", Op.Kind.WRITE, 2, Op.Type.OK, 6000, 6100, "node2", null));
+        assertEquals(5.1, Checkers.failoverSeconds(oldStillAnswers, 1000, "node1"), 1e-9);
+        List<Op> stallsLater = List.of(w(1, Op.Type.OK, 1010, 1020), w(2, Op.Type.INFO, 1100, 4100),
+                w(3, Op.Type.OK, 9000, 9500));
+        assertEquals(8.5, Checkers.failoverSeconds(stallsLater, 1000), 1e-9, "the outage that followed the fault");
         assertEquals(Verdict.Status.VALID, Checkers.failover(Fault.KILL_PRIMARY_MYSQLD, 4.25, 60_000, true).status());
         assertEquals(Verdict.Status.INVALID, Checkers.failover(Fault.KILL_PRIMARY_MYSQLD, Double.NaN, 60_000, true).status());
         assertEquals(Verdict.Status.UNKNOWN, Checkers.failover(Fault.KILL_PRIMARY_MYSQLD, 1, 60_000, false).status());
