@@ -224,8 +224,8 @@ public final class RtCommand implements Callable<Integer> {
 
     /**
      * The workload must reach the VIPs, which exist only on the lab's segment: run the same command again
-     * inside the lab's client namespace and pass its exit status on. On Ctrl-C both get the signal; this one
-     * waits for the child, which heals its fault before it exits.
+     * inside the lab's client namespace and pass its exit status on. On Ctrl-C or a SIGTERM this one passes
+     * SIGTERM on and waits for the child, which heals its fault before it exits.
      */
     private int reexecIn(String ns) {
         List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", ns,
@@ -240,6 +240,9 @@ public final class RtCommand implements Callable<Integer> {
             Process p = new ProcessBuilder(cmd).inheritIO().start();
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 try {
+                    // a signal sent to this process alone (kill, systemd's main PID): pass it on as SIGTERM,
+                    // which the child treats like Ctrl-C (heal, write the files, exit)
+                    p.destroy();
                     p.waitFor(150, TimeUnit.SECONDS);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();

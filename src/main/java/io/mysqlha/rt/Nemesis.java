@@ -46,11 +46,12 @@ public final class Nemesis {
             this.description = description;
         }
 
-        /** Undoes the fault (idempotent, bounded). Returns what was done. */
+        private final List<String> done = new ArrayList<>();
+
+        /** Undoes the fault (idempotent, bounded). Returns what was done (the same list when called again). */
         public synchronized List<String> heal() {
-            List<String> done = new ArrayList<>();
             if (!healed.compareAndSet(false, true)) {
-                return done;
+                return List.copyOf(done);
             }
             Thread l = loop;
             if (l != null) {
@@ -69,7 +70,7 @@ public final class Nemesis {
                 }
             }
             done.add("healed " + fault.id + " on " + nodes);
-            return done;
+            return List.copyOf(done);
         }
     }
 
