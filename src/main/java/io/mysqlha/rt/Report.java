@@ -165,20 +165,27 @@ public final class Report {
         }
         doc.put("iterations", its);
         Files.writeString(dir.resolve("results.json"), json.writeValueAsString(doc));
-        Files.writeString(dir.resolve("report.html"), html(results, sum, run));
+        XYChart chart = chart(results);
+        Files.writeString(dir.resolve("report.html"), html(results, sum, run, chart));
+        if (chart != null) {
+            // the same plot as a picture, for mail and CI pages that do not render inline SVG
+            org.knowm.xchart.BitmapEncoder.saveBitmap(chart, dir.resolve("failover.png").toString(),
+                    org.knowm.xchart.BitmapEncoder.BitmapFormat.PNG);
+        }
     }
 
     private static Object num(double v) {
         return Double.isNaN(v) ? null : Math.round(v * 1000) / 1000.0;
     }
 
-    /** The plot: failover time per iteration, one series per fault. */
-    static String chartSvg(List<IterationResult> results) throws IOException {
+    /** The plot: failover time per iteration, one series per fault (null when nothing was measured). */
+    static XYChart chart(List<IterationResult> results) {
         XYChart chart = new XYChartBuilder().width(900).height(420).title("Failover time per iteration (fault -> first acknowledged write)")
                 .xAxisTitle("iteration").yAxisTitle("seconds").build();
         chart.getStyler().setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
         chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
         chart.getStyler().setMarkerSize(8);
+        chart.getStyler().setYAxisMin(0.0);
         chart.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
         Map<String, List<IterationResult>> byFault = new LinkedHashMap<>();
         for (IterationResult r : results) {
@@ -187,12 +194,19 @@ public final class Report {
             }
         }
         if (byFault.isEmpty()) {
-            return "<p>(no failover measured)</p>";
+            return null;
         }
         for (Map.Entry<String, List<IterationResult>> e : byFault.entrySet()) {
             double[] x = e.getValue().stream().mapToDouble(IterationResult::n).toArray();
             double[] y = e.getValue().stream().mapToDouble(IterationResult::failoverS).toArray();
             chart.addSeries(e.getKey(), x, y).setMarker(SeriesMarkers.CIRCLE);
+        }
+        return chart;
+    }
+
+    static String chartSvg(XYChart chart) throws IOException {
+        if (chart == null) {
+            return "<p>(no failover measured)</p>";
         }
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
         VectorGraphicsEncoder.saveVectorGraphic(chart, buf, VectorGraphicsEncoder.VectorGraphicsFormat.SVG);
@@ -201,7 +215,8 @@ public final class Report {
         return at < 0 ? svg : svg.substring(at);
     }
 
-    static String html(List<IterationResult> results, Summary sum, Map<String, Object> run) throws IOException {
+    static String html(List<IterationResult> results, Summary sum, Map<String, Object> run, XYChart chart)
+            throws IOException {
         StringBuilder h = new StringBuilder();
         h.append("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>mysqlha failover RT run</title>\n<style>"
                 + "body{font-family:sans-serif;margin:2em}table{border-collapse:collapse}td,th{border:1px solid #bbb;"
@@ -223,7 +238,7 @@ public final class Report {
                     .append(Stats.fmt(s.max())).append("</td><td>").append(s.lostWrites()).append("</td><td>")
                     .append(s.splitBrainMoments()).append("</td></tr>\n");
         }
-        h.append("</table>\n<h2>Failover times</h2>\n").append(chartSvg(results)).append("\n");
+        h.append("</table>\n<h2>Failover times</h2>\n").append(chartSvg(chart)).append("\n");
         h.append("<h2>Iterations</h2>\n<table><tr><th>#</th><th>fault</th><th>what</th><th>status</th><th>primary before/after</th>"
                 + "<th>failover (s)</th><th>writes ok/fail/info</th><th>lost</th><th>operator actions</th><th>not valid</th></tr>\n");
         for (IterationResult r : results) {
@@ -243,7 +258,8 @@ public final class Report {
             h.append("</td></tr>\n");
         }
         h.append("</table>\n<p>Files: history.jsonl (every operation: invoke/complete time, ok/fail/info; nemesis events), "
-                + "samples.jsonl (read_only of every server every sample, VIP holders, crm_mon), results.json, and "
+                + "samples.jsonl (read_only of every server every sample, VIP holders, crm_mon), results.json, failover.png "
+                + "(this plot), and "
                 + "iterations/ (node logs of the iterations that were not valid).</p>\n</body></html>\n");
         return h.toString();
     }
