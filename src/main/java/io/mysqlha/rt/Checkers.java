@@ -140,20 +140,75 @@ public final class Checkers {
         return max;
     }
 
+    /**
+     * Whether a moment is proven: some instant at which two servers were each certainly writable, i.e. on
+     * a writable answer or between two consecutive writable answers of that server. Otherwise the two
+     * answers only met at the edge of a sampling interval (one server's last writable answer came before the
+     * other's first, and its next answer said read-only): with sampling every interval, that cannot tell
+     * a real overlap from a hand-over that took less than one interval.
+     */
+    public static boolean proven(Moment m, List<Sample.Server> samples, long staleMs) {
+        Map<String, List<long[]>> sure = new HashMap<>();
+        for (String node : m.nodes()) {
+            List<Sample.Server> mine = samples.stream().filter(x -> x.node().equals(node)
+                    && x.timeMs() >= m.startMs() - staleMs && x.timeMs() <= m.endMs() + staleMs)
+                    .sorted(Comparator.comparingLong(Sample.Server::timeMs)).toList();
+            List<long[]> spans = new ArrayList<>();
+            for (int i = 0; i < mine.size(); i++) {
+                if (!mine.get(i).writable()) {
+                    continue;
+                }
+                long end = mine.get(i).timeMs();
+                if (i + 1 < mine.size() && mine.get(i + 1).writable()) {
+                    end = mine.get(i + 1).timeMs();
+                }
+                spans.add(new long[] {mine.get(i).timeMs(), end});
+            }
+            sure.put(node, spans);
+        }
+        List<String> nodes = new ArrayList<>(m.nodes());
+        for (int a = 0; a < nodes.size(); a++) {
+            for (int b = a + 1; b < nodes.size(); b++) {
+                for (long[] x : sure.get(nodes.get(a))) {
+                    for (long[] y : sure.get(nodes.get(b))) {
+                        if (x[0] <= y[1] && y[0] <= x[1]) {
+                            return true;
+                        }
+                    }
+                }
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Two writable servers at once: invalid for a proven moment; unknown when the only moments are at the
+     * edge of a sampling interval (see {@link #proven}).
+     */
     public static Verdict splitBrain(List<Sample.Server> samples, long staleMs, long fromMs, long toMs) {
         List<Sample.Server> in = samples.stream().filter(x -> x.timeMs() >= fromMs && x.timeMs() < toMs).toList();
         if (in.isEmpty()) {
             return Verdict.unknown(SPLIT_BRAIN, "no server samples");
         }
-        List<Moment> m = writableMoments(in, staleMs);
+        List<Moment> all = writableMoments(in, staleMs);
+        List<Moment> m = all.stream().filter(x -> proven(x, in, staleMs)).toList();
+        List<Moment> edge = all.stream().filter(x -> !m.contains(x)).toList();
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("samples", in.size());
         data.put("moments", m.size());
-        data.put("evidence", m.stream().limit(10).map(x -> Map.of("start_ms", x.startMs(), "ms", x.millis(),
-                "nodes", List.copyOf(x.nodes()))).toList());
-        return m.isEmpty() ? Verdict.valid(SPLIT_BRAIN, in.size() + " samples, never two servers with read_only=0", data)
-                : Verdict.invalid(SPLIT_BRAIN, m.size() + " moment(s) with two writable servers, first "
-                        + m.get(0).nodes() + " for " + m.get(0).millis() + " ms at " + m.get(0).startMs(), data);
+        data.put("edge_moments", edge.size());
+        data.put("evidence", all.stream().limit(10).map(x -> Map.of("start_ms", x.startMs(), "ms", x.millis(),
+                "nodes", List.copyOf(x.nodes()), "proven", m.contains(x))).toList());
+        if (!m.isEmpty()) {
+            return Verdict.invalid(SPLIT_BRAIN, m.size() + " moment(s) with two writable servers, first "
+                    + m.get(0).nodes() + " for " + m.get(0).millis() + " ms at " + m.get(0).startMs(), data);
+        }
+        if (!edge.isEmpty()) {
+            return new Verdict(SPLIT_BRAIN, Verdict.Status.UNKNOWN, edge.size() + " hand-over(s) where two servers' "
+                    + "writable answers met within one sampling interval, first " + edge.get(0).nodes() + " at "
+                    + edge.get(0).startMs() + ": no proven overlap", data);
+        }
+        return Verdict.valid(SPLIT_BRAIN, in.size() + " samples, never two servers with read_only=0", data);
     }
 
     /**

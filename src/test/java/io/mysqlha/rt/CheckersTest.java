@@ -67,6 +67,18 @@ class CheckersTest {
     }
 
     @Test
+    void aHandOverWithinOneSampleIntervalIsNotProven() {
+        // node1's last writable answer at 0, read-only at 200; node2's first writable answer at 100
+        List<Sample.Server> edge = List.of(s(0, "node1", false), s(0, "node2", true), s(100, "node2", false),
+                s(200, "node1", true), s(300, "node2", false));
+        assertEquals(1, Checkers.writableMoments(edge, 600).size());
+        Verdict v = Checkers.splitBrain(edge, 600, 0, 1000);
+        assertEquals(Verdict.Status.UNKNOWN, v.status(), v.toString());
+        assertEquals(0, v.data().get("moments"));
+        assertEquals(1, v.data().get("edge_moments"));
+    }
+
+    @Test
     void staleWritableAnswerDoesNotCount() {
         // node1 answered read_only=0 long ago, then nothing (powered off); node2 is promoted later
         List<Sample.Server> samples = List.of(s(0, "node1", false), s(5000, "node2", false), s(5200, "node2", false));
