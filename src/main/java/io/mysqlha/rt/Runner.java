@@ -33,6 +33,7 @@ public final class Runner {
     public static final int EXIT_BAD_TARGET = 2;
     public static final int EXIT_INTERRUPTED = 130;
     static final long WARMUP_MS = 3000;
+    static final long WARMUP_BOUND_MS = 90_000;
     static final long AFTER_CONVERGED_MS = 3000;
     static final long BASELINE_BOUND_MS = 90_000;
     static final long DATA_BOUND_MS = 60_000;
@@ -223,7 +224,17 @@ public final class Runner {
         }
         workload.start(n);
         sleepUnlessStopped(WARMUP_MS);
-        boolean ackedBefore = history.ops(start, System.currentTimeMillis()).stream().anyMatch(Op::isAckedWrite);
+        // A fault only means something against a cluster that takes writes: wait (bounded) for one.
+        long warmEnd = System.currentTimeMillis() + WARMUP_BOUND_MS;
+        boolean ackedBefore;
+        while (!(ackedBefore = history.ops(start, System.currentTimeMillis()).stream().anyMatch(Op::isAckedWrite))
+                && System.currentTimeMillis() < warmEnd && !stopRequested) {
+            Workload.sleep(250);
+        }
+        if (!ackedBefore) {
+            say("iteration " + n + ": no write acknowledged for " + (System.currentTimeMillis() - start) / 1000
+                    + " s before the fault; injecting it anyway (failover time will be unknown)");
+        }
         Nemesis.Injection inj;
         long faultMs;
         try {
