@@ -6,7 +6,9 @@ import picocli.CommandLine.Command;
 /** The picocli command tree; the only place that wires adapters to agents. */
 @Command(name = "mysqlha", mixinStandardHelpOptions = true, version = "mysqlha 0.1.0",
         description = "Pacemaker resource agents and tools for MySQL/MariaDB replication clusters.",
-        subcommands = {OcfCommand.class, CdsTrainCommand.class, CdsClassListCommand.class, DocsCommand.class, QuorumCommand.class, RejoinCommand.class, StatusCommand.class, JournalCommand.class, CoordsCommand.class})
+        subcommands = {OcfCommand.class, CdsTrainCommand.class, CdsClassListCommand.class, DocsCommand.class,
+            QuorumCommand.class, RejoinCommand.class, StatusCommand.class, JournalCommand.class, CoordsCommand.class,
+            RtCommand.class})
 public final class Cli {
     private Cli() {}
 

@@ -1,0 +1,61 @@
+package io.mysqlha.rt;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The faults a round can inject, each named after what it does. movesPrimary: the cluster is expected to
+ * promote another node (failover time is then fault -> first acknowledged write on the new primary);
+ * otherwise the same figure measures how long writes stopped, if at all.
+ */
+public enum Fault {
+    KILL_PRIMARY_MYSQLD("kill-primary-mysqld", true, 10, "kill -9 the primary's mariadbd"),
+    KILL_REPLICA_MYSQLD("kill-replica-mysqld", false, 10, "kill -9 a replica's mariadbd"),
+    PRIMARY_NODE_LOST("primary-node-lost", true, 20, "the primary node loses power: every process dies, link down"),
+    PRIMARY_PARTITIONED("primary-partitioned", true, 20, "the primary is cut off from every other node and the clients"),
+    PRIMARY_PARTITIONED_WITH_REPLICA("primary-partitioned-with-replica", false, 20,
+            "the primary, one replica and the clients on one side, the other replica alone"),
+    NETWORK_FLAP("network-flap", true, 20, "the primary's link goes down and up in a loop (1-3 s each)"),
+    FREEZE_MYSQLD("freeze-mysqld", true, 15, "SIGSTOP the primary's mariadbd, SIGCONT at heal"),
+    FREEZE_NODE("freeze-node", true, 15, "SIGSTOP every process of the primary node, SIGCONT at heal"),
+    CLUSTER_DAEMONS_KILLED("cluster-daemons-killed", true, 20,
+            "kill -9 corosync and pacemaker on the primary; mariadbd keeps running"),
+    DATADIR_REMOVED("datadir-removed", true, 15, "remove the primary's datadir under the running server"),
+    REPLICA_LAG("replica-lag", false, 20, "stop a replica's SQL thread"),
+    DISK_FULL("disk-full", true, 20, "fill the primary's datadir filesystem"),
+    SWITCHOVER("switchover", true, 15, "planned switchover: move the promoted role, then clear the constraint");
+
+    public final String id;
+    public final boolean movesPrimary;
+    public final int defaultHoldS;
+    public final String description;
+
+    Fault(String id, boolean movesPrimary, int defaultHoldS, String description) {
+        this.id = id;
+        this.movesPrimary = movesPrimary;
+        this.defaultHoldS = defaultHoldS;
+        this.description = description;
+    }
+
+    public static Optional<Fault> byId(String id) {
+        return Arrays.stream(values()).filter(f -> f.id.equals(id)).findFirst();
+    }
+
+    /** Parses a comma-separated list ("all" for every fault); unknown names are an error naming them. */
+    public static List<Fault> parseList(String spec) {
+        if (spec == null || spec.isBlank() || spec.equals("all")) {
+            return List.of(values());
+        }
+        return Arrays.stream(spec.split(",")).map(String::strip).filter(s -> !s.isEmpty())
+                .map(s -> byId(s).orElseThrow(() -> new IllegalArgumentException("unknown fault '" + s + "'; known: "
+                        + String.join(", ", Arrays.stream(values()).map(f -> f.id).toList()))))
+                .toList();
+    }
+
+    /** The faults that bound failover (node loss or partition class). */
+    public boolean isNodeLossOrPartition() {
+        return this == PRIMARY_NODE_LOST || this == PRIMARY_PARTITIONED || this == FREEZE_NODE || this == NETWORK_FLAP
+                || this == CLUSTER_DAEMONS_KILLED;
+    }
+}

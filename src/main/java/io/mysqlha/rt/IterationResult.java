@@ -1,0 +1,28 @@
+package io.mysqlha.rt;
+
+import java.util.List;
+
+/** What one iteration did and what the checkers said about it. */
+public record IterationResult(int n, Fault fault, String description, List<String> nodes, String primaryBefore,
+        String primaryAfter, long startMs, long faultMs, long healMs, long endMs, double failoverS,
+        double longestWriteGapS, long acked, long failed, long info, long lostWrites, int splitBrainMoments, int maxWritable,
+        List<String> actions, List<String> rebuilt, List<Verdict> verdicts, String skipped) {
+
+    public Verdict.Status status() {
+        if (skipped != null) {
+            return Verdict.Status.UNKNOWN;
+        }
+        if (verdicts.stream().anyMatch(v -> v.status() == Verdict.Status.INVALID)) {
+            return Verdict.Status.INVALID;
+        }
+        if (verdicts.stream().anyMatch(v -> v.status() == Verdict.Status.UNKNOWN)) {
+            return Verdict.Status.UNKNOWN;
+        }
+        return Verdict.Status.VALID;
+    }
+
+    static IterationResult skipped(int n, Fault f, String why, long now) {
+        return new IterationResult(n, f, f.description, List.of(), null, null, now, now, now, now, Double.NaN,
+                Double.NaN, 0, 0, 0, 0, 0, 0, List.of(), List.of(), List.of(), why);
+    }
+}

@@ -1,0 +1,187 @@
+package io.mysqlha.rt;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Injects one fault and knows how to undo it. {@link Injection#heal()} is idempotent and is also what the
+ * Ctrl-C handler calls, so a run never leaves its faults behind.
+ */
+public final class Nemesis {
+    static final Duration VERB_TIMEOUT = Duration.ofSeconds(60);
+    private final Target target;
+    private final String dbResource;
+
+    public Nemesis(Target target, String dbResource) {
+        this.target = target;
+        this.dbResource = dbResource;
+    }
+
+    /** Why a fault cannot run on this target, or null when it can. */
+    public String unsupported(Fault f) {
+        return switch (f) {
+            case PRIMARY_NODE_LOST -> target.supports(Target.Verb.KILL_NODE) ? null
+                    : "no way to power nodes off on " + target.name();
+            case DISK_FULL -> target.supports(Target.Verb.FILL_DISK) ? null
+                    : "the datadirs are not on their own filesystems (lab up --disk-mb N)";
+            default -> null;
+        };
+    }
+
+    /** A fault in place. */
+    public final class Injection {
+        public final Fault fault;
+        public final List<String> nodes;
+        public final String description;
+        final List<Runnable> undo = new ArrayList<>();
+        final AtomicBoolean healed = new AtomicBoolean();
+        volatile Thread loop;
+
+        Injection(Fault fault, List<String> nodes, String description) {
+            this.fault = fault;
+            this.nodes = nodes;
+            this.description = description;
+        }
+
+        private final List<String> done = new ArrayList<>();
+
+        /** Undoes the fault (idempotent, bounded). Returns what was done (the same list when called again). */
+        public synchronized List<String> heal() {
+            if (!healed.compareAndSet(false, true)) {
+                return List.copyOf(done);
+            }
+            Thread l = loop;
+            if (l != null) {
+                l.interrupt();
+                try {
+                    l.join(10_000);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            for (Runnable r : undo) {
+                try {
+                    r.run();
+                } catch (RuntimeException e) {
+                    done.add("heal step failed: " + e.getMessage());
+                }
+            }
+            done.add("healed " + fault.id + " on " + nodes);
+            return List.copyOf(done);
+        }
+    }
+
+    /**
+     * Injects fault. primary: the currently promoted node; replicas: the others (HA nodes first).
+     * Throws IllegalStateException when the injection itself failed (nothing, or only part, was done: the
+     * returned undo steps are still run by heal()).
+     */
+    public Injection inject(Fault fault, String primary, List<String> replicas, Random rng, Duration hold) {
+        String replica = replicas.get(rng.nextInt(replicas.size()));
+        return switch (fault) {
+            case KILL_PRIMARY_MYSQLD -> simple(fault, primary, Target.Verb.KILL_MYSQLD, null);
+            case KILL_REPLICA_MYSQLD -> simple(fault, replica, Target.Verb.KILL_MYSQLD, null);
+            case PRIMARY_NODE_LOST -> simple(fault, primary, Target.Verb.KILL_NODE, Target.Verb.START_NODE);
+            case PRIMARY_PARTITIONED -> {
+                Injection i = new Injection(fault, List.of(primary), "partition " + primary);
+                i.undo.add(() -> verb(Target.Verb.HEAL, List.of()));
+                verbOrFail(i, Target.Verb.PARTITION, List.of(primary));
+                yield i;
+            }
+            case PRIMARY_PARTITIONED_WITH_REPLICA -> {
+                // The lone replica is what gets cut off: the side with the primary, one replica and the
+                // clients holds the majority and must keep writing; the lone replica must not promote.
+                List<String> lone = replicas.stream().filter(r -> !r.equals(replica)).limit(1).toList();
+                Injection i = new Injection(fault, List.of(primary, replica), "partition {" + primary + ", " + replica
+                        + ", clients} | " + lone);
+                i.undo.add(() -> verb(Target.Verb.HEAL, List.of()));
+                verbOrFail(i, Target.Verb.PARTITION, lone);
+                yield i;
+            }
+            case NETWORK_FLAP -> {
+                Injection i = new Injection(fault, List.of(primary), "link of " + primary + " down/up in a loop");
+                i.undo.add(() -> verb(Target.Verb.LINK_UP, List.of(primary)));
+                verbOrFail(i, Target.Verb.LINK_DOWN, List.of(primary));
+                Thread t = new Thread(() -> {
+                    boolean down = true;
+                    try {
+                        while (!Thread.currentThread().isInterrupted()) {
+                            Thread.sleep(1000 + rng.nextInt(2000));
+                            verb(down ? Target.Verb.LINK_UP : Target.Verb.LINK_DOWN, List.of(primary));
+                            down = !down;
+                        }
+                    } catch (InterruptedException e) {
+                        // heal: the undo step brings the link up
+                    }
+                }, "rt-flap");
+                t.setDaemon(true);
+                i.loop = t;
+                t.start();
+                yield i;
+            }
+            case FREEZE_MYSQLD -> {
+                Injection i = new Injection(fault, List.of(primary), "SIGSTOP mariadbd on " + primary);
+                i.undo.add(() -> target.exec(primary, VERB_TIMEOUT, "sh", "-c", "pkill -CONT -x mariadbd; pkill -CONT -x mysqld; true"));
+                check(target.exec(primary, VERB_TIMEOUT, "sh", "-c", "pkill -STOP -x mariadbd || pkill -STOP -x mysqld"), i, "freeze mariadbd");
+                yield i;
+            }
+            case FREEZE_NODE -> simple(fault, primary, Target.Verb.FREEZE, Target.Verb.THAW);
+            case CLUSTER_DAEMONS_KILLED -> simple(fault, primary, Target.Verb.STOP_CLUSTER_DAEMONS,
+                    Target.Verb.START_CLUSTER_DAEMONS);
+            case DATADIR_REMOVED -> {
+                Injection i = new Injection(fault, List.of(primary), "rm -rf the datadir's contents on " + primary);
+                // The server keeps its open files and goes on answering connections; the agent must notice.
+                check(target.exec(primary, VERB_TIMEOUT, "sh", "-c",
+                        "d=$(mariadb -N -B -e 'SELECT @@datadir') && [ -n \"$d\" ] && [ \"$d\" != / ] && find \"$d\" -mindepth 1 -delete"),
+                        i, "remove datadir");
+                yield i;
+            }
+            case REPLICA_LAG -> {
+                Injection i = new Injection(fault, List.of(replica), "STOP SLAVE SQL_THREAD on " + replica);
+                i.undo.add(() -> target.exec(replica, VERB_TIMEOUT, "mariadb", "-e", "START SLAVE SQL_THREAD"));
+                check(target.exec(replica, VERB_TIMEOUT, "mariadb", "-e", "STOP SLAVE SQL_THREAD"), i, "stop SQL thread");
+                yield i;
+            }
+            case DISK_FULL -> simple(fault, primary, Target.Verb.FILL_DISK, Target.Verb.FREE_DISK);
+            case SWITCHOVER -> {
+                // What an operator types: pcs resource move db <node> --promoted, then pcs resource clear db.
+                // crm_resource is the same call without pcs's own checks (pcs needs pcsd on some versions).
+                Injection i = new Injection(fault, List.of(primary, replica), "move the promoted role " + primary + " -> " + replica);
+                i.undo.add(() -> target.exec(replica, VERB_TIMEOUT, "crm_resource", "--clear", "--resource", dbResource));
+                check(target.exec(replica, VERB_TIMEOUT, "crm_resource", "--move", "--resource", dbResource, "--node",
+                        replica, "--promoted"), i, "crm_resource --move");
+                yield i;
+            }
+        };
+    }
+
+    private Injection simple(Fault fault, String node, Target.Verb verb, Target.Verb undo) {
+        Injection i = new Injection(fault, List.of(node), verb.word + " " + node);
+        if (undo != null) {
+            i.undo.add(() -> verb(undo, List.of(node)));
+        }
+        verbOrFail(i, verb, List.of(node));
+        return i;
+    }
+
+    private void verbOrFail(Injection i, Target.Verb verb, List<String> nodes) {
+        check(target.fault(verb, nodes, VERB_TIMEOUT), i, verb.word + " " + nodes);
+    }
+
+    private void check(Exec.Result r, Injection i, String what) {
+        if (!r.ok()) {
+            i.heal();
+            throw new IllegalStateException("could not inject " + i.fault.id + " (" + what + "): " + r.brief());
+        }
+    }
+
+    void verb(Target.Verb verb, List<String> nodes) {
+        Exec.Result r = target.fault(verb, nodes, VERB_TIMEOUT);
+        if (!r.ok() && verb != Target.Verb.LINK_UP) {
+            throw new IllegalStateException(verb.word + " " + nodes + ": " + r.brief());
+        }
+    }
+}

@@ -1,0 +1,39 @@
+package io.mysqlha.rt;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/** One round's settings, validated once by the CLI. */
+public record RunConfig(
+        List<Fault> faults,
+        boolean random,
+        long seed,
+        int iterations,
+        Duration duration,
+        Duration hold,
+        Duration convergeBound,
+        Duration failoverBound,
+        int writers,
+        int readers,
+        long opIntervalMs,
+        long sampleIntervalMs,
+        Path runsDir,
+        int keepRuns,
+        String dbResource,
+        String agentResource,
+        String writerVipResource,
+        String readerVipResource,
+        String datadir,
+        boolean rebuild,
+        long readerVipGraceMs) {
+
+    /** The fault of iteration i (0-based): the list in turn, or a seeded random pick. */
+    public Fault faultFor(int i, java.util.Random rng) {
+        return random ? faults.get(rng.nextInt(faults.size())) : faults.get(i % faults.size());
+    }
+
+    public Duration holdFor(Fault f) {
+        return hold != null ? hold : Duration.ofSeconds(f.defaultHoldS);
+    }
+}

@@ -1,0 +1,77 @@
+package io.mysqlha.rt;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Summaries, the RESULT lines and the stored files, from hand-made iteration results. */
+class ReportTest {
+    static IterationResult it(int n, Fault f, double failover, long lost, int moments, Verdict.Status status) {
+        List<Verdict> v = List.of(new Verdict(Checkers.WRITER_VIP, status, "e", Map.of()));
+        return new IterationResult(n, f, f.description, List.of("node1"), "node1", "node2", 0, 1, 2, 3, failover,
+                failover, 10, 1, 0, lost, moments, moments > 0 ? 2 : 1, List.of(), List.of(), v, null);
+    }
+
+    static List<IterationResult> round() {
+        List<IterationResult> rs = new ArrayList<>();
+        rs.add(it(1, Fault.KILL_PRIMARY_MYSQLD, 3.0, 0, 0, Verdict.Status.VALID));
+        rs.add(it(2, Fault.PRIMARY_PARTITIONED, 9.0, 0, 0, Verdict.Status.VALID));
+        rs.add(it(3, Fault.KILL_PRIMARY_MYSQLD, 5.0, 0, 0, Verdict.Status.VALID));
+        rs.add(it(4, Fault.PRIMARY_PARTITIONED, 11.0, 2, 1, Verdict.Status.INVALID));
+        rs.add(it(5, Fault.KILL_REPLICA_MYSQLD, 0.1, 0, 0, Verdict.Status.VALID));
+        rs.add(IterationResult.skipped(6, Fault.DISK_FULL, "no disk images", 0));
+        return rs;
+    }
+
+    @Test
+    void summaryAndResultLine() {
+        Report.Summary s = Report.summarize(round());
+        assertEquals(6, s.iterations());
+        assertEquals(1, s.invalid());
+        assertEquals(1, s.unknown());
+        assertEquals(2, s.lostWrites());
+        assertEquals(1, s.splitBrainMoments());
+        // p50/p99 over the faults that move the primary only (not kill-replica-mysqld)
+        assertEquals(5.0, s.p50());
+        assertEquals(11.0, s.p99());
+        assertEquals("RESULT iterations=6 invalid=1 lost_acked_writes=2 split_brain_moments=1 failover_p50_s=5.00 "
+                + "failover_p99_s=11.00 report=/r/report.html", s.resultLine(Path.of("/r/report.html")));
+        Report.FaultStats k = s.perFault().get("kill-primary-mysqld");
+        assertEquals(2, k.iterations());
+        assertEquals(4.0, k.median());
+        assertEquals(5.0, k.max());
+    }
+
+    @Test
+    void benchLines() {
+        List<String> lines = Report.benchLines(round());
+        assertEquals("RESULT fault=kill-primary-mysqld failover_s=4.00 lost_acked_writes=0 writable_primaries=1 "
+                + "vip_on_primary=yes runs=2 failover_max_s=5.00", lines.get(0));
+        assertEquals("RESULT fault=primary-partitioned failover_s=10.00 lost_acked_writes=2 writable_primaries=2 "
+                + "vip_on_primary=no runs=2 failover_max_s=11.00", lines.get(1));
+    }
+
+    @Test
+    void storedFiles(@TempDir Path dir) throws Exception {
+        List<IterationResult> rs = round();
+        Report.write(dir, rs, Report.summarize(rs), Map.of("target", "test"));
+        JsonNode j = new ObjectMapper().readTree(dir.resolve("results.json").toFile());
+        assertEquals(6, j.get("totals").get("iterations").asInt());
+        assertEquals("invalid", j.get("iterations").get(3).get("status").asText());
+        assertEquals("no disk images", j.get("iterations").get(5).get("skipped").asText());
+        String html = Files.readString(dir.resolve("report.html"));
+        assertTrue(html.contains("<svg"), "the plot is inline SVG");
+        assertTrue(html.contains("primary-partitioned"));
+        assertTrue(Files.size(dir.resolve("failover.png")) > 1000);
+    }
+}
