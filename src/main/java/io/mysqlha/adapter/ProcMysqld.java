@@ -135,6 +135,15 @@ public final class ProcMysqld implements MysqldService {
     }
 
     @Override
+    public long datadirFreeBytes() {
+        try {
+            return Files.getFileStore(datadir).getUsableSpace();
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
+    @Override
     public boolean datadirPresent() {
         return Files.isDirectory(datadir.resolve("mysql"));
     }

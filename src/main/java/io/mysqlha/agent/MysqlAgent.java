@@ -67,6 +67,8 @@ public final class MysqlAgent implements OcfAgent {
     static final long REPUBLISH_MS = 60_000;
     /** How often a moving received position is re-sent while replication runs. */
     static final long RECV_REFRESH_MS = 10_000;
+    /** Bound of the monitor's SQL round trips to the local server. */
+    static final long MONITOR_SQL_MS = 5_000;
     /** Connect bound for peers at promote: a LAN answers in far less; a partitioned peer costs this once. */
     static final long PEER_CONNECT_MS = 1_500;
 
@@ -588,6 +590,11 @@ public final class MysqlAgent implements OcfAgent {
         return exitOf(o.verdict());
     }
 
+    private boolean diskFull() {
+        long free = io.mysqld().datadirFreeBytes();
+        return free >= 0 && free < p.integer("min_free_mb") * 1024 * 1024;
+    }
+
     /** What the monitor saw and concluded. */
     record Observation(MonitorVerdict verdict, InstanceState state) {
     }
@@ -601,7 +608,9 @@ public final class MysqlAgent implements OcfAgent {
         String err = null;
         InstanceState st = null;
         Optional<MasterInfo> mi = Optional.empty();
-        try (SqlSession s = io.sql().connect("127.0.0.1", port(), credentials().monitor(), deadline.atMost(10_000))) {
+        // A healthy local server greets and answers in milliseconds; one that does not within MONITOR_SQL_MS is
+        // hung (a frozen process still accepts TCP connections in the kernel).
+        try (SqlSession s = io.sql().connect("127.0.0.1", port(), credentials().monitor(), deadline.atMost(MONITOR_SQL_MS))) {
             st = readState(s, dialect(s));
             probe = SqlProbe.OK;
         } catch (SqlException e) {
@@ -622,7 +631,7 @@ public final class MysqlAgent implements OcfAgent {
             sources.add(m.node() + ":" + e.port());
         });
         MonitorVerdict v = MonitorAnalyzer.analyze(new MonitorFacts(alive, datadir, probe, err, st, marker, mi,
-                localNode(), sources, p.integer("max_lag"), p.bool("semisync") && isHaNode()));
+                localNode(), sources, p.integer("max_lag"), p.bool("semisync") && isHaNode(), diskFull()));
         logVerdict(v);
         return new Observation(v, st);
     }

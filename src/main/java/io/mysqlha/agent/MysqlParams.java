@@ -43,6 +43,10 @@ public final class MysqlParams {
                             + "a partition must hold a majority of before it promotes. Empty: every node."),
             ParamSpec.integer("max_lag", 60, "Maximum lag (s)",
                     "A replica lagging more seconds than this is neither readable nor a promotion candidate."),
+            ParamSpec.integer("min_free_mb", 32, "Minimum free space (MB)",
+                    "When the datadir's filesystem has less free space than this, the server cannot commit: a "
+                            + "primary is reported failed (so that the cluster fails over) and a replica gets no "
+                            + "promotion score. 0 turns the check off."),
             ParamSpec.bool("semisync", true, "Semi-synchronous replication",
                     "Run semi-sync AFTER_SYNC on the HA nodes with a timeout so large the primary never falls "
                             + "back to async; HA replicas send ACKs. Turning it off allows acknowledged writes "

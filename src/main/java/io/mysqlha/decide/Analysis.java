@@ -8,6 +8,7 @@ public enum Analysis {
     PRIMARY_SEMISYNC_DEGRADED("running as primary, but semi-sync is off or configured to fall back to async"),
     PRIMARY_READ_ONLY("promoted instance is read-only"),
     DATADIR_GONE("the server process runs but its datadir is gone"),
+    DISK_FULL("the datadir's filesystem is full: commits wait for space"),
     UNREACHABLE("the server process runs but does not answer SQL"),
     ORPHAN_SQL("SQL answers on the port but no server process of this instance was found"),
     BUSY("the server is overloaded but alive"),

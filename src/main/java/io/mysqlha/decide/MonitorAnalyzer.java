@@ -26,6 +26,15 @@ public final class MonitorAnalyzer {
                 // it still answers from memory and open files, but cannot survive: fail it over
                 return failed(f, Analysis.DATADIR_GONE, f.state().datadir());
             }
+            if (f.diskFull()) {
+                // it answers queries, but no commit completes: a primary is failed over, a replica cannot take over
+                if (f.promotedMarker()) {
+                    return failed(f, Analysis.DISK_FULL, f.state().datadir());
+                }
+                MonitorVerdict r = running(f, f.state());
+                return r.outcome() == Outcome.RUNNING ? MonitorVerdict.of(Analysis.DISK_FULL, Outcome.RUNNING,
+                        f.state().datadir()).withRepair(r.repair()).withHealth(false, r.readable(), r.lagS()) : r;
+            }
             return running(f, f.state());
         }
         if (f.sql() == SqlProbe.BUSY || f.sql() == SqlProbe.ACCESS_DENIED) {

@@ -21,9 +21,10 @@ import java.util.Set;
  *                         this replica's source (node name and address)
  * @param maxLagS          max_lag parameter
  * @param semiSyncRequired whether a primary must run semi-sync that never degrades
+ * @param diskFull         the datadir's filesystem has less free space than min_free_mb
  */
 public record MonitorFacts(boolean processAlive, boolean datadirPresent, SqlProbe sql, String sqlError,
                            InstanceState state, boolean promotedMarker, Optional<MasterInfo> masterInfo,
                            String localNode, Set<String> primarySources, long maxLagS,
-                           boolean semiSyncRequired) {
+                           boolean semiSyncRequired, boolean diskFull) {
 }

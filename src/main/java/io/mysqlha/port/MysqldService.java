@@ -22,4 +22,7 @@ public interface MysqldService {
 
     /** Whether the datadir looks present and populated (the system schema exists). */
     boolean datadirPresent();
+
+    /** Bytes an unprivileged writer can still use on the datadir's filesystem, or -1 when unknown. */
+    long datadirFreeBytes();
 }

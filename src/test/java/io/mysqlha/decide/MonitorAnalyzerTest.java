@@ -38,11 +38,16 @@ class MonitorAnalyzerTest {
 
     static MonitorFacts facts(InstanceState s, boolean marker, MasterInfo mi) {
         return new MonitorFacts(true, true, SqlProbe.OK, null, s, marker, Optional.ofNullable(mi), "db2",
-                mi == null ? Set.of() : Set.of("db1:3306", "10.0.0.1:3306"), 60, true);
+                mi == null ? Set.of() : Set.of("db1:3306", "10.0.0.1:3306"), 60, true, false);
+    }
+
+    static MonitorFacts diskFull(MonitorFacts f) {
+        return new MonitorFacts(f.processAlive(), f.datadirPresent(), f.sql(), f.sqlError(), f.state(), f.promotedMarker(),
+                f.masterInfo(), f.localNode(), f.primarySources(), f.maxLagS(), f.semiSyncRequired(), true);
     }
 
     static MonitorFacts down(boolean process, boolean datadir, SqlProbe probe, boolean marker) {
-        return new MonitorFacts(process, datadir, probe, "err", null, marker, Optional.empty(), "db2", Set.of(), 60, true);
+        return new MonitorFacts(process, datadir, probe, "err", null, marker, Optional.empty(), "db2", Set.of(), 60, true, false);
     }
 
     static MonitorVerdict healthyReplica() {
@@ -89,12 +94,25 @@ class MonitorAnalyzerTest {
     void datadirGoneUnderARunningPrimaryFailsItOver() {
         MonitorFacts f = facts(state(false, ReplicaStatus.NONE, SAFE), true, MI_ME);
         MonitorFacts gone = new MonitorFacts(true, false, SqlProbe.OK, null, f.state(), true, f.masterInfo(), "db2",
-                f.primarySources(), 60, true);
+                f.primarySources(), 60, true, false);
         MonitorVerdict v = MonitorAnalyzer.analyze(gone);
         assertEquals(Analysis.DATADIR_GONE, v.analysis());
         assertEquals(Outcome.FAILED_PROMOTED, v.outcome());
         assertEquals(Analysis.DATADIR_GONE, MonitorAnalyzer.analyze(down(true, false, SqlProbe.DOWN, false)).analysis());
         assertEquals(Analysis.DATADIR_GONE, MonitorAnalyzer.analyze(down(true, false, SqlProbe.BUSY, true)).analysis());
+    }
+
+    @Test
+    void aFullDiskFailsThePrimaryOverAndTakesTheReplicasScore() {
+        MonitorVerdict primary = MonitorAnalyzer.analyze(diskFull(facts(state(false, ReplicaStatus.NONE, SAFE), true, MI_ME)));
+        assertEquals(Analysis.DISK_FULL, primary.analysis());
+        assertEquals(Outcome.FAILED_PROMOTED, primary.outcome());
+        MonitorVerdict replica = MonitorAnalyzer.analyze(diskFull(facts(state(true, replica("db1", IoState.YES, true, 0, 0, 0L), SAFE), false, MI_OTHER)));
+        assertEquals(Analysis.DISK_FULL, replica.analysis());
+        assertEquals(Outcome.RUNNING, replica.outcome());
+        assertFalse(replica.candidate());
+        MonitorVerdict stray = MonitorAnalyzer.analyze(diskFull(facts(state(false, ReplicaStatus.NONE, SAFE), false, MI_OTHER)));
+        assertEquals(Repair.MAKE_READ_ONLY, stray.repair(), "a full disk never hides a writable stray");
     }
 
     @Test
@@ -123,7 +141,7 @@ class MonitorAnalyzerTest {
             assertEquals(Analysis.PRIMARY_SEMISYNC_DEGRADED, v.analysis());
         }
         MonitorFacts notRequired = new MonitorFacts(true, true, SqlProbe.OK, null, state(false, ReplicaStatus.NONE, off),
-                true, Optional.of(MI_ME), "db2", Set.of(), 60, false);
+                true, Optional.of(MI_ME), "db2", Set.of(), 60, false, false);
         assertEquals(Outcome.RUNNING_PROMOTED, MonitorAnalyzer.analyze(notRequired).outcome());
     }
 
