@@ -923,6 +923,15 @@ public final class MysqlAgent implements OcfAgent {
                 log.info("promote: " + peer + "'s own position is left out of the election (semi-sync)");
                 return Optional.empty();
             }
+            if (frozen.replica().configured() && !Lineage.errant(frozen).isEmpty()
+                    && frozen.slavePos() instanceof MariaGtidPos applied) {
+                // its own errant writes were never acknowledged: what it got from the primary is what counts
+                MariaGtidPos fromPrimary = frozen.replica().receivedGtid().isEmpty() ? applied
+                        : applied.max(MariaGtidPos.parse(frozen.replica().receivedGtid()));
+                log.warn("promote: " + peer + " has errant transactions " + Lineage.errant(frozen)
+                        + "; its position from replication is " + fromPrimary);
+                return Optional.of(fromPrimary);
+            }
             return Optional.of(frozen.replica().configured() ? frozen.receivedPosition() : everything(frozen));
         } catch (SqlException | OcfException e) {
             log.info("promote: " + peer + " not reachable (" + e.getMessage() + ")");
