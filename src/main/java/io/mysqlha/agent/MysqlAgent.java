@@ -848,7 +848,7 @@ public final class MysqlAgent implements OcfAgent {
             io.cluster().setClusterProperty(masterInfoProperty(), next.format(), deadline);
             io.state().write(FENCE_FILE, next.format() + "\n");
             exec(s, d.setReadOnly(false));
-            io.state().write(ROLE_FILE, PROMOTED);
+            io.state().write(ROLE_FILE, CrashGuard.promotedMarker(bootId()));
             log.info("promote: primary at epoch " + next.epoch() + ", position " + next.position());
             publishPrimary();
         }
@@ -1175,7 +1175,7 @@ public final class MysqlAgent implements OcfAgent {
     }
 
     private boolean isPromotedMarker() {
-        return io.state().read(ROLE_FILE).map(s -> s.trim().equals(PROMOTED)).orElse(false);
+        return io.state().read(ROLE_FILE).map(s -> CrashGuard.promotedMarkerValid(s, bootId())).orElse(false);
     }
 
     private boolean isHaNode() {

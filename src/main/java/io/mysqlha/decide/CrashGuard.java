@@ -21,6 +21,33 @@ public final class CrashGuard {
 
     private CrashGuard() {}
 
+    /** The role marker a promote writes: the promoted role of this boot. */
+    public static String promotedMarker(String bootId) {
+        return "promoted boot=" + bootId;
+    }
+
+    /**
+     * Whether a role marker still means "this instance is promoted". A marker written in an earlier boot
+     * does not: the promoted role never survives a reboot (a power fence, an OS crash), so after one the
+     * instance is simply stopped, and its start decides, through the crash guard, whether it may rejoin.
+     * A marker without a boot id (an older format) is taken as this boot's.
+     */
+    public static boolean promotedMarkerValid(String marker, String bootId) {
+        if (marker == null) {
+            return false;
+        }
+        String[] parts = marker.strip().split("\\s+");
+        if (parts.length == 0 || !parts[0].equals("promoted")) {
+            return false;
+        }
+        for (String part : parts) {
+            if (part.startsWith("boot=")) {
+                return part.substring(5).equals(bootId);
+            }
+        }
+        return true;
+    }
+
     /** Formats the record written after a start. */
     public static String running(String bootId, long pid) {
         return "running boot=" + bootId + " pid=" + pid;

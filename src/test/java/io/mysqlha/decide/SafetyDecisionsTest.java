@@ -106,6 +106,17 @@ class SafetyDecisionsTest {
     }
 
     @Test
+    void thePromotedRoleDoesNotSurviveAReboot() {
+        assertEquals(true, CrashGuard.promotedMarkerValid(CrashGuard.promotedMarker("b1"), "b1"));
+        assertEquals(false, CrashGuard.promotedMarkerValid(CrashGuard.promotedMarker("b0"), "b1"),
+                "written before a power fence or an OS crash: the instance is just stopped");
+        assertEquals(true, CrashGuard.promotedMarkerValid("promoted\n", "b1"), "the older format: no boot id");
+        assertEquals(false, CrashGuard.promotedMarkerValid("", "b1"));
+        assertEquals(false, CrashGuard.promotedMarkerValid("unpromoted boot=b1", "b1"));
+        assertEquals(false, CrashGuard.promotedMarkerValid(null, "b1"));
+    }
+
+    @Test
     void crashSafetySettings() {
         assertEquals(List.of(), CrashGuard.unsafeSettings(Map.of("sync_binlog", "1",
                 "innodb_flush_log_at_trx_commit", "1", "relay_log_recovery", "1")));
