@@ -825,7 +825,12 @@ public final class MysqlAgent implements OcfAgent {
             if (st.replica().configured()) {
                 drainRelayLog(s, d);
                 // log compensation: afterwards no reachable peer holds anything this node lacks, unless it failed
-                compensator().beforePromote(s, d, deadline);
+                try {
+                    compensator().beforePromote(s, d, deadline);
+                } catch (io.mysqlha.failover.CompensationRefused e) {
+                    lowerScore();
+                    throw OcfException.generic(e.getMessage() + "; this node's promotion score is lowered");
+                }
             }
             st = readState(s, d);
             Map<String, String> ahead = Election.peersAhead(everything(st), peers);
@@ -944,16 +949,21 @@ public final class MysqlAgent implements OcfAgent {
      * promotion fails and this node lowers its score, so that Pacemaker promotes the better one.
      */
     private void yieldTo(Map<String, String> ahead) {
+        lowerScore();
+        StringBuilder b = new StringBuilder();
+        ahead.forEach((n, why) -> b.append(b.length() == 0 ? "" : "; ").append(n).append(' ').append(why));
+        throw OcfException.generic("promotion refused: reachable nodes hold transactions this node lacks ("
+                + b + "); yielding to the better candidate");
+    }
+
+    /** After a refused promotion: the lowest score a healthy replica has, so that a better node is chosen. */
+    private void lowerScore() {
         try {
             io.cluster().setPromotionScore(rsc, Election.YIELD_SCORE, deadline);
             io.cache().delete(PUBLISHED_FILE);
         } catch (OcfException e) {
             log.warn("promote: cannot lower this node's score: " + e.getMessage());
         }
-        StringBuilder b = new StringBuilder();
-        ahead.forEach((n, why) -> b.append(b.length() == 0 ? "" : "; ").append(n).append(' ').append(why));
-        throw OcfException.generic("promotion refused: reachable nodes hold transactions this node lacks ("
-                + b + "); yielding to the better candidate");
     }
 
     /** Waits (bounded) until the SQL thread has applied everything the IO thread received. */

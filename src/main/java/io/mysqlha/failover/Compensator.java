@@ -168,7 +168,7 @@ public final class Compensator {
                 String why = "log compensation cannot keep every received transaction: "
                         + String.join("; ", plan.refusals());
                 if (mode == CompensationPlan.Mode.FILEPOS) {
-                    throw OcfException.generic("promotion refused, " + why);
+                    throw new CompensationRefused("promotion refused, " + why);
                 }
                 // GTID mode: catch up from whoever can serve; the agent's own check then yields to a better
                 // candidate if this node still lacks something

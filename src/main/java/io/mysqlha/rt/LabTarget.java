@@ -146,7 +146,8 @@ public final class LabTarget implements Target {
     public Optional<List<String>> addresses(String node) {
         // The node's network namespace outlives its processes; kill-node flushes its addresses as a power
         // loss would, so what is configured there is what the node holds.
-        Exec.Result r = Exec.run(List.of("ip", "-n", "mhl-" + node, "-o", "-4", "addr", "show"), Duration.ofSeconds(3));
+        Exec.Result r = Exec.run(List.of("ip", "-n", env.getOrDefault("LAB_NS_PREFIX", "mhl") + "-" + node, "-o", "-4", "addr", "show"),
+                Duration.ofSeconds(3));
         if (!r.ok()) {
             return Optional.empty();
         }

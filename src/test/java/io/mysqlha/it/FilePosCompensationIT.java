@@ -186,6 +186,8 @@ class FilePosCompensationIT extends CompensationScenarios {
         assertTrue(r.stderr().contains("cannot be built") && r.stderr().contains("relay_log_purge"), r.stderr());
         assertEquals("1", sb.scalar(candidate, "SELECT @@read_only"), "never opened writes");
         assertEquals("1", sb.scalar(latest, "SELECT @@relay_log_purge"), "restored on the latest replica");
+        assertTrue(sb.clusterFile("promotion-db").contains(candidate + "=" + io.mysqlha.decide.Election.YIELD_SCORE),
+                "the refusing node lowered its score, as a GTID yield does: " + sb.clusterFile("promotion-db"));
         // the latest replica itself can still be promoted and loses nothing
         ok(sb.agent(latest, "promote", env(MODE)));
         assertEquals(Long.toString(acknowledged), sb.scalar(latest, "SELECT COUNT(*) FROM app.t"));

@@ -35,18 +35,24 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * <li>bad input: a lab that is not there, a nodes file that does not exist: exit status 2, at once.</li>
  * </ol>
  * Everything goes through the harness's command line ({@code mysqlha rt}), the way operators run it.
- * Skipped, with the reason printed, when not root or when the cluster packages are missing; skipped too
- * when a lab is already up (it belongs to someone: this test never tears down a lab it did not build).
+ * Skipped, with the reason printed, when not root or when the cluster packages are missing. The test builds
+ * its own lab beside any other (its own directory, namespace prefix and /24: {@link #LAB_ENV}), so an
+ * operator's lab on the same machine is never touched.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class LabFailoverIT {
     static final Path BASE = Path.of(System.getProperty("mysqlha.basedir", "."));
     static final Path LAB = BASE.resolve("test-harness/lab");
+    static final Path DOWNSTREAM = BASE.resolve("test-harness/downstream");
+    static final Path LVS_SH = BASE.resolve("pcs-config/lvs.sh").toAbsolutePath();
     static final Path JAR = BASE.resolve("target/mysqlha.jar");
     static final Path RUNS = BASE.resolve("target/rt-it-runs");
     static final Pattern RESULT = Pattern.compile("^RESULT iterations=(\\d+) invalid=(\\d+) lost_acked_writes=(\\d+) "
             + "split_brain_moments=(\\d+) failover_p50_s=(\\S+) failover_p99_s=(\\S+) report=(\\S+)$", Pattern.MULTILINE);
     static final ObjectMapper JSON = new ObjectMapper();
+    /** This test's lab: a directory, namespace prefix and network of its own. */
+    static final Map<String, String> LAB_ENV = Map.of("MYSQLHA_LAB_DIR", "/var/tmp/mysqlha-lab-it",
+            "MYSQLHA_LAB_PREFIX", "mhit", "MYSQLHA_LAB_NET", "10.250.9");
     static boolean up;
     static long t0;
 
@@ -60,7 +66,8 @@ class LabFailoverIT {
         }
         assumeTrue(why == null, why);
         t0 = System.nanoTime();
-        Run r = run(List.of(LAB.toString(), "up", "--no-build"), 240);
+        // --clean: what may be left there is this test's own lab from an interrupted run
+        Run r = run(List.of(LAB.toString(), "up", "--no-build", "--clean"), 240);
         up = true;
         assertEquals(0, r.rc(), "lab up:\n" + r.out());
         Run c = run(List.of(LAB.toString(), "configure"), 120);
@@ -81,9 +88,6 @@ class LabFailoverIT {
         if (!Files.isRegularFile(JAR)) {
             return JAR + " is not built";
         }
-        if (Files.exists(Path.of(System.getenv().getOrDefault("MYSQLHA_LAB_DIR", "/var/tmp/mysqlha-lab")))) {
-            return "a lab is already up on this machine (test-harness/lab status); this test only uses a lab it builds";
-        }
         return null;
     }
 
@@ -99,6 +103,9 @@ class LabFailoverIT {
     @Order(1)
     void killPrimaryMysqldOnce() throws Exception {
         long s = System.nanoTime();
+        // A replica outside the cluster, replicating from the writer VIP with GTID: the failover must not break it.
+        Run ds = run(List.of(DOWNSTREAM.toString(), "start"), 120);
+        assertEquals(0, ds.rc(), "downstream start:\n" + ds.out());
         Run r = rt("--faults", "kill-primary-mysqld", "--iterations", "1", "--seed", "1");
         JsonNode res = results(r);
         JsonNode it = res.get("iterations").get(0);
@@ -112,6 +119,12 @@ class LabFailoverIT {
                 "the writer VIP on the promoted node");
         assertTrue(it.get("writes").get("ok").asInt() > 0);
         assertEquals(0, r.rc(), "every checker valid:\n" + r.out());
+        clientsNeighbourEntryFollowsTheVip(it.get("primary_before").asText(), it.get("primary_after").asText());
+        Run check = run(List.of(DOWNSTREAM.toString(), "check", "--wait", "90"), 150);
+        System.out.print("LabFailoverIT: downstream replica after the failover: " + check.out());
+        assertEquals(0, check.rc(), "the downstream replica follows the writer VIP to the new primary, same GTID position "
+                + "and same data:\n" + check.out());
+        run(List.of(DOWNSTREAM.toString(), "stop"), 60);
         System.out.printf("LabFailoverIT: kill -9 of the primary's mariadbd: failover %s s, %.1f s in all%n",
                 it.get("failover_s"), (System.nanoTime() - s) / 1e9);
     }
@@ -158,6 +171,105 @@ class LabFailoverIT {
         assertEquals(2, badFault.rc(), badFault.out());
     }
 
+    /**
+     * After the VIP moved, the client namespace (where the writers run) must reach the new holder: its
+     * neighbour entry for the writer VIP holds the new primary's MAC (the VIP agent's gratuitous ARP), not
+     * the old one's.
+     */
+    static void clientsNeighbourEntryFollowsTheVip(String before, String after) throws Exception {
+        assertTrue(!before.equals(after), "the primary moved: " + before + " -> " + after);
+        String vip = labEnv().get("LAB_WRITER_VIP");
+        String newMac = run(List.of(LAB.toString(), "exec", after, "cat", "/sys/class/net/eth0/address"), 30).out().strip();
+        String oldMac = run(List.of(LAB.toString(), "exec", before, "cat", "/sys/class/net/eth0/address"), 30).out().strip();
+        assertTrue(newMac.matches("[0-9a-f:]{17}") && oldMac.matches("[0-9a-f:]{17}"), newMac + " / " + oldMac);
+        Run neigh = run(List.of(LAB.toString(), "exec", "client", "ip", "neigh", "show", vip), 30);
+        assertEquals(0, neigh.rc(), neigh.out());
+        assertTrue(neigh.out().contains("lladdr " + newMac),
+                "the client's neighbour entry for " + vip + " names " + after + " (" + newMac + "), not " + before + " ("
+                        + oldMac + "): " + neigh.out());
+        System.out.printf("LabFailoverIT: client's neighbour entry for the writer VIP after the move: %s", neigh.out());
+    }
+
+    static Map<String, String> labEnv() throws Exception {
+        Run r = run(List.of(LAB.toString(), "env"), 30);
+        assertEquals(0, r.rc(), r.out());
+        Map<String, String> m = new java.util.HashMap<>();
+        for (String line : r.out().split("\n")) {
+            int eq = line.indexOf('=');
+            if (eq > 0) {
+                m.put(line.substring(0, eq), line.substring(eq + 1).replace("\"", ""));
+            }
+        }
+        return m;
+    }
+
+    /**
+     * The read pool on a kernel without IPVS (this machine's, so the lab's nodes'): pcs-config/lvs.sh adds it;
+     * its agent answers ERR_INSTALLED with the reason, Pacemaker keeps it stopped, and the rest of the
+     * cluster goes on: one primary behind the writer VIP, the reader VIP, and a failover still completes.
+     * Last, because the failed pool stays in crm_mon (the harness's convergence checker would count it).
+     */
+    @Test
+    @Order(4)
+    void readPoolWithoutIpvsLeavesTheClusterWorking() throws Exception {
+        Map<String, String> env = labEnv();
+        List<String> nodes = List.of(env.get("LAB_ALL_NODES").split(" "));
+        for (String n : nodes) {
+            Run sc = run(List.of(LAB.toString(), "exec", n, LVS_SH.toString(), "sysctl"), 60);
+            assertEquals(0, sc.rc(), "lvs.sh sysctl on " + n + ":\n" + sc.out());
+        }
+        Run res = run(List.of(LAB.toString(), "exec", nodes.get(0), LVS_SH.toString(), "resources", "--vip",
+                env.get("LAB_READER_VIP"), "--node-addresses", env.get("LAB_NODE_ADDRESSES"), "--offline"), 120);
+        assertEquals(0, res.rc(), "lvs.sh resources:\n" + res.out());
+        String xml = "";
+        long deadline = System.currentTimeMillis() + 90_000;
+        while (System.currentTimeMillis() < deadline) {
+            xml = run(List.of(LAB.toString(), "exec", nodes.get(0), "crm_mon", "-1", "--output-as=xml"), 30).out();
+            if (xml.contains("op_key=\"read-pool_") && xml.contains("exitstatus=\"not installed\"")) {
+                break;
+            }
+            Thread.sleep(2000);
+        }
+        Matcher failure = Pattern.compile("<failure op_key=\"read-pool_[^\"]*\" node=\"(\\w+)\"[^>]*exitstatus=\"not installed\""
+                + "[^>]*exitreason=\"([^\"]*)\"").matcher(xml);
+        assertTrue(failure.find(), "read-pool failed with 'not installed':\n" + xml);
+        System.out.println("LabFailoverIT: read pool on " + failure.group(1) + ": not installed: " + failure.group(2));
+        assertTrue(failure.group(2).contains("IPVS") || failure.group(2).contains("ipvs"), failure.group(2));
+        assertTrue(!Pattern.compile("<resource id=\"read-pool\"[^>]*active=\"true\"").matcher(xml).find(),
+                "read-pool stays stopped:\n" + xml);
+        assertTrue(Pattern.compile("<resource id=\"reader-vip\"[^>]*active=\"true\"").matcher(xml).find(),
+                "the reader VIP still runs:\n" + xml);
+        String before = writeThroughVip(env, 30);
+        assertTrue(before != null, "a write through the writer VIP with the pool failed");
+        String read = run(List.of(LAB.toString(), "exec", "client", "mariadb", "--defaults-extra-file=" + env.get("LAB_APP_CNF"),
+                "-h", env.get("LAB_READER_VIP"), "--connect-timeout=2", "-N", "-B", "-e", "SELECT @@hostname, @@read_only"), 30).out();
+        assertTrue(read.strip().endsWith("1"), "a read through the reader VIP, on a read-only replica: " + read);
+        Run kill = run(List.of(LAB.toString(), "kill-mysqld", before), 60);
+        assertEquals(0, kill.rc(), kill.out());
+        long t = System.nanoTime();
+        String after = null;
+        long until = System.currentTimeMillis() + 60_000;
+        while (System.currentTimeMillis() < until) {
+            after = writeThroughVip(env, 5);
+            if (after != null && !after.equals(before)) {
+                break;
+            }
+            Thread.sleep(200);
+        }
+        assertTrue(after != null && !after.equals(before), "a failover with the read pool failed: writes on a new primary");
+        System.out.printf("LabFailoverIT: with the read pool failed (no IPVS), kill -9 of %s's mariadbd: writes on %s after %.1f s%n",
+                before, after, (System.nanoTime() - t) / 1e9);
+    }
+
+    /** One acknowledged write through the writer VIP; the server that took it, or null. */
+    static String writeThroughVip(Map<String, String> env, int timeoutS) throws Exception {
+        Run w = run(List.of(LAB.toString(), "exec", "client", "timeout", String.valueOf(timeoutS), "mariadb",
+                "--defaults-extra-file=" + env.get("LAB_APP_CNF"), "-h", env.get("LAB_WRITER_VIP"), "--connect-timeout=2",
+                "-N", "-B", "-e", "CREATE TABLE IF NOT EXISTS pool_check (id INT AUTO_INCREMENT PRIMARY KEY, server VARCHAR(64)); "
+                        + "INSERT INTO pool_check (server) VALUES (@@hostname); SELECT @@hostname"), timeoutS + 30);
+        return w.rc() == 0 && !w.out().isBlank() ? w.out().strip() : null;
+    }
+
     static JsonNode checker(JsonNode it, String name) {
         for (JsonNode c : it.get("checkers")) {
             if (c.get("checker").asText().equals(name)) {
@@ -194,6 +306,7 @@ class LabFailoverIT {
         long s = System.nanoTime();
         Path out = Files.createTempFile("lab-it", ".out");
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile());
+        pb.environment().putAll(LAB_ENV);
         pb.environment().putAll(env);
         Process p = pb.start();
         if (!p.waitFor(timeoutS, TimeUnit.SECONDS)) {
