@@ -70,12 +70,37 @@ public final class ProcMysqld implements MysqldService {
     }
 
     private boolean isZombie(long pid) {
+        return state(pid) == 'Z';
+    }
+
+    /** The state letter of /proc/PID/stat; 'Z' (treated as gone) when it cannot be read. */
+    private static char state(long pid) {
         try {
             String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"), StandardCharsets.US_ASCII);
             int rp = stat.lastIndexOf(')');
-            return rp > 0 && rp + 2 < stat.length() && stat.charAt(rp + 2) == 'Z';
+            return rp > 0 && rp + 2 < stat.length() ? stat.charAt(rp + 2) : 'Z';
         } catch (IOException e) {
-            return true;
+            return 'Z';
+        }
+    }
+
+    @Override
+    public boolean stopped(long pid) {
+        return state(pid) == 'T';
+    }
+
+    /** libc's kill(2), for the one signal ProcessHandle cannot send. */
+    interface CLib extends com.sun.jna.Library {
+        int kill(int pid, int sig);
+    }
+
+    private static final int SIGCONT = 18;
+
+    @Override
+    public void resume(long pid) {
+        CLib libc = com.sun.jna.Native.load("c", CLib.class);
+        if (libc.kill((int) pid, SIGCONT) != 0) {
+            throw new IllegalStateException("kill(" + pid + ", SIGCONT) failed: errno " + com.sun.jna.Native.getLastError());
         }
     }
 

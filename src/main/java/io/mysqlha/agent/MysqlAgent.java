@@ -59,6 +59,8 @@ import java.util.function.Supplier;
 public final class MysqlAgent implements OcfAgent {
     public static final String VERSION = "0.1.0";
     static final String ROLE_FILE = "role";
+    /** How long stop waits for a clean shutdown when the datadir's filesystem is full. */
+    static final long DISK_FULL_STOP_GRACE_MS = 5_000;
     static final String PROMOTED = "promoted";
     static final String FENCE_FILE = "master-info";
     static final String PUBLISHED_FILE = "published";
@@ -544,8 +546,26 @@ public final class MysqlAgent implements OcfAgent {
         long id = pid.getAsLong();
         log.info("stop: stopping server pid " + id);
         io.mysqld().signal(id, false);
+        if (io.mysqld().stopped(id)) {
+            // SIGSTOPped (a frozen server, a stopped debugger): it cannot act on SIGTERM until continued. Its
+            // clients were cut off by demote or find it read-only; continuing it lets the shutdown run.
+            log.warn("stop: server pid " + id + " is stopped (SIGSTOP); sending SIGCONT so that it can shut down");
+            try {
+                io.mysqld().resume(id);
+            } catch (RuntimeException e) {
+                log.warn("stop: " + e.getMessage());
+            }
+        }
         // keep 3 s for SIGKILL and its reaping
         Deadline graceful = deadline.reserve(3_000);
+        if (diskFull()) {
+            // a clean shutdown writes (redo, binlog index, aria logs) and MariaDB retries a full disk only every
+            // 60 s: it would hold the failover for minutes. Crash recovery later is safe (sync_binlog=1,
+            // innodb_flush_log_at_trx_commit=1), and the next start checks the node like after a crash.
+            log.warn("stop: the datadir's filesystem is full: a clean shutdown cannot complete; SIGKILL after "
+                    + DISK_FULL_STOP_GRACE_MS / 1000 + " s");
+            graceful = graceful.atMost(DISK_FULL_STOP_GRACE_MS);
+        }
         while (io.mysqld().alive(id) && !graceful.expired()) {
             sleep(100);
         }
@@ -1005,10 +1025,21 @@ public final class MysqlAgent implements OcfAgent {
 
     public int demote() {
         validate(false);
-        if (io.mysqld().runningPid().isEmpty()) {
+        OptionalLong running = io.mysqld().runningPid();
+        if (running.isEmpty()) {
             io.state().delete(ROLE_FILE);
             log.info("demote: not running");
             return OcfExit.SUCCESS.code();
+        }
+        if (io.mysqld().stopped(running.getAsLong())) {
+            // a SIGSTOPped server answers nothing: continue it so that it can be made read-only now rather
+            // than when someone thaws it (its semi-sync replicas still hold whatever it acknowledges)
+            log.warn("demote: server pid " + running.getAsLong() + " is stopped (SIGSTOP); sending SIGCONT to demote it");
+            try {
+                io.mysqld().resume(running.getAsLong());
+            } catch (RuntimeException e) {
+                log.warn("demote: " + e.getMessage());
+            }
         }
         try (SqlSession s = io.sql().connect("127.0.0.1", port(), credentials().admin(), deadline.atMost(10_000))) {
             Dialect d = dialect(s);

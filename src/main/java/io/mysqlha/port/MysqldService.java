@@ -20,6 +20,12 @@ public interface MysqldService {
     /** SIGTERM ({@code force=false}) or SIGKILL. */
     void signal(long pid, boolean force);
 
+    /** Whether the process is stopped by a signal (state T, e.g. SIGSTOP): it runs no shutdown until continued. */
+    boolean stopped(long pid);
+
+    /** SIGCONT. */
+    void resume(long pid);
+
     /** Whether the datadir looks present and populated (the system schema exists). */
     boolean datadirPresent();
 

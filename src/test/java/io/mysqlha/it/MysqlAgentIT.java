@@ -449,7 +449,15 @@ class MysqlAgentIT {
             Sandbox.Run r = sb.agent("n2", "monitor", env("OCF_RESKEY_CRM_meta_timeout", "6000"));
             assertEquals(9, r.rc(), "a hung primary has failed: " + r);
             assertTrue(r.millis() < 6000, "monitor answered within its timeout: " + r.millis() + " ms");
-            // stop escalates to SIGKILL before its timeout runs out
+            // demote continues the stopped server (SIGCONT) and makes it read-only at once, rather than when
+            // someone thaws it
+            Sandbox.Run demote = sb.agent("n2", "demote", env("OCF_RESKEY_CRM_meta_timeout", "20000"));
+            assertEquals(0, demote.rc(), demote.toString());
+            String log = Files.readString(sb.root().resolve("agent.log"));
+            assertTrue(log.contains("is stopped (SIGSTOP); sending SIGCONT to demote it"), "the agent says what it did");
+            assertEquals("1", sb.scalar("n2", "SELECT @@read_only"));
+            Sandbox.sh("kill", "-STOP", Long.toString(pid));
+            // stop continues it too, so that it shuts down cleanly, and escalates to SIGKILL before its timeout
             Sandbox.Run stop = sb.agent("n2", "stop", env("OCF_RESKEY_CRM_meta_timeout", "8000"));
             assertEquals(0, stop.rc(), stop.toString());
             assertTrue(stop.millis() < 8000, "stop took " + stop.millis() + " ms");
