@@ -621,7 +621,8 @@ public final class MysqlAgent implements OcfAgent {
 
     /** Gathers the facts and analyses them. */
     Observation observe() {
-        boolean alive = io.mysqld().runningPid().isPresent();
+        OptionalLong pid = io.mysqld().runningPid();
+        boolean alive = pid.isPresent();
         boolean datadir = io.mysqld().datadirPresent();
         boolean marker = isPromotedMarker();
         SqlProbe probe;
@@ -629,17 +630,23 @@ public final class MysqlAgent implements OcfAgent {
         InstanceState st = null;
         Optional<MasterInfo> mi = Optional.empty();
         // A healthy local server greets and answers in milliseconds; one that does not within MONITOR_SQL_MS is
-        // hung (a frozen process still accepts TCP connections in the kernel).
-        try (SqlSession s = io.sql().connect("127.0.0.1", port(), credentials().monitor(), deadline.atMost(MONITOR_SQL_MS))) {
-            st = readState(s, dialect(s));
-            probe = SqlProbe.OK;
-        } catch (SqlException e) {
-            err = e.getMessage();
-            probe = switch (e.kind()) {
-                case BUSY -> SqlProbe.BUSY;
-                case ACCESS -> SqlProbe.ACCESS_DENIED;
-                default -> SqlProbe.DOWN;
-            };
+        // hung (a frozen process still accepts TCP connections in the kernel). A process stopped by a signal
+        // (SIGSTOP: state T) answers nothing at all: no need to wait for the timeout to know.
+        if (alive && io.mysqld().stopped(pid.getAsLong())) {
+            err = "the server process " + pid.getAsLong() + " is stopped (SIGSTOP): it answers nothing until continued";
+            probe = SqlProbe.DOWN;
+        } else {
+            try (SqlSession s = io.sql().connect("127.0.0.1", port(), credentials().monitor(), deadline.atMost(MONITOR_SQL_MS))) {
+                st = readState(s, dialect(s));
+                probe = SqlProbe.OK;
+            } catch (SqlException e) {
+                err = e.getMessage();
+                probe = switch (e.kind()) {
+                    case BUSY -> SqlProbe.BUSY;
+                    case ACCESS -> SqlProbe.ACCESS_DENIED;
+                    default -> SqlProbe.DOWN;
+                };
+            }
         }
         if (st != null) {
             mi = masterInfo();

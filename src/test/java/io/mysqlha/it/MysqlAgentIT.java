@@ -449,6 +449,8 @@ class MysqlAgentIT {
             Sandbox.Run r = sb.agent("n2", "monitor", env("OCF_RESKEY_CRM_meta_timeout", "6000"));
             assertEquals(9, r.rc(), "a hung primary has failed: " + r);
             assertTrue(r.millis() < 6000, "monitor answered within its timeout: " + r.millis() + " ms");
+            assertTrue(Files.readString(sb.root().resolve("agent.log")).contains("is stopped (SIGSTOP): it answers nothing"),
+                    "a stopped process is seen as such, without waiting for the SQL timeout");
             // demote continues the stopped server (SIGCONT) and makes it read-only at once, rather than when
             // someone thaws it
             Sandbox.Run demote = sb.agent("n2", "demote", env("OCF_RESKEY_CRM_meta_timeout", "20000"));
