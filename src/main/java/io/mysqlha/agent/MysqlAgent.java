@@ -546,16 +546,9 @@ public final class MysqlAgent implements OcfAgent {
         long id = pid.getAsLong();
         log.info("stop: stopping server pid " + id);
         io.mysqld().signal(id, false);
-        if (io.mysqld().stopped(id)) {
-            // SIGSTOPped (a frozen server, a stopped debugger): it cannot act on SIGTERM until continued. Its
-            // clients were cut off by demote or find it read-only; continuing it lets the shutdown run.
-            log.warn("stop: server pid " + id + " is stopped (SIGSTOP); sending SIGCONT so that it can shut down");
-            try {
-                io.mysqld().resume(id);
-            } catch (RuntimeException e) {
-                log.warn("stop: " + e.getMessage());
-            }
-        }
+        // SIGSTOPped (a frozen server, a stopped debugger): it cannot act on SIGTERM until continued. Its
+        // clients were cut off by demote or find it read-only; continuing it lets the shutdown run.
+        continueIfStopped(id, "stop", "so that it can shut down");
         // keep 3 s for SIGKILL and its reaping
         Deadline graceful = deadline.reserve(3_000);
         if (diskFull()) {
@@ -983,6 +976,19 @@ public final class MysqlAgent implements OcfAgent {
                 + b + "); yielding to the better candidate");
     }
 
+    /** Sends SIGCONT to a server process stopped by a signal (state T), saying so; a failure is only logged. */
+    private void continueIfStopped(long pid, String action, String why) {
+        if (!io.mysqld().stopped(pid)) {
+            return;
+        }
+        log.warn(action + ": server pid " + pid + " is stopped (SIGSTOP); sending SIGCONT " + why);
+        try {
+            io.mysqld().resume(pid);
+        } catch (RuntimeException e) {
+            log.warn(action + ": " + e.getMessage());
+        }
+    }
+
     /** After a refused promotion: the lowest score a healthy replica has, so that a better node is chosen. */
     private void lowerScore() {
         try {
@@ -1038,16 +1044,9 @@ public final class MysqlAgent implements OcfAgent {
             log.info("demote: not running");
             return OcfExit.SUCCESS.code();
         }
-        if (io.mysqld().stopped(running.getAsLong())) {
-            // a SIGSTOPped server answers nothing: continue it so that it can be made read-only now rather
-            // than when someone thaws it (its semi-sync replicas still hold whatever it acknowledges)
-            log.warn("demote: server pid " + running.getAsLong() + " is stopped (SIGSTOP); sending SIGCONT to demote it");
-            try {
-                io.mysqld().resume(running.getAsLong());
-            } catch (RuntimeException e) {
-                log.warn("demote: " + e.getMessage());
-            }
-        }
+        // a SIGSTOPped server answers nothing: continue it so that it can be made read-only now rather than
+        // when someone thaws it (its semi-sync replicas still hold whatever it acknowledges)
+        continueIfStopped(running.getAsLong(), "demote", "to demote it");
         try (SqlSession s = io.sql().connect("127.0.0.1", port(), credentials().admin(), deadline.atMost(10_000))) {
             Dialect d = dialect(s);
             int killed = makeReadOnly(s, d);

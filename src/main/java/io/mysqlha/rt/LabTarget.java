@@ -39,7 +39,8 @@ public final class LabTarget implements Target {
         return new LabTarget(labScript, parseEnv(r.out()));
     }
 
-    static Map<String, String> parseEnv(String text) {
+    /** Parses what {@code lab env} prints: NAME=value lines, values optionally in double quotes. */
+    public static Map<String, String> parseEnv(String text) {
         Map<String, String> m = new HashMap<>();
         for (String line : text.split("\n")) {
             int eq = line.indexOf('=');

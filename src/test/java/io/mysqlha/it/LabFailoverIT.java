@@ -193,14 +193,7 @@ class LabFailoverIT {
     static Map<String, String> labEnv() throws Exception {
         Run r = run(List.of(LAB.toString(), "env"), 30);
         assertEquals(0, r.rc(), r.out());
-        Map<String, String> m = new java.util.HashMap<>();
-        for (String line : r.out().split("\n")) {
-            int eq = line.indexOf('=');
-            if (eq > 0) {
-                m.put(line.substring(0, eq), line.substring(eq + 1).replace("\"", ""));
-            }
-        }
-        return m;
+        return io.mysqlha.rt.LabTarget.parseEnv(r.out());
     }
 
     /**
