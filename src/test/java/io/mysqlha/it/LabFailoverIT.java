@@ -44,7 +44,6 @@ class LabFailoverIT {
     static final Path BASE = Path.of(System.getProperty("mysqlha.basedir", "."));
     static final Path LAB = BASE.resolve("test-harness/lab");
     static final Path DOWNSTREAM = BASE.resolve("test-harness/downstream");
-    static final Path LVS_SH = BASE.resolve("pcs-config/lvs.sh").toAbsolutePath();
     static final Path JAR = BASE.resolve("target/mysqlha.jar");
     static final Path RUNS = BASE.resolve("target/rt-it-runs");
     static final Pattern RESULT = Pattern.compile("^RESULT iterations=(\\d+) invalid=(\\d+) lost_acked_writes=(\\d+) "
@@ -207,11 +206,13 @@ class LabFailoverIT {
     void readPoolWithoutIpvsLeavesTheClusterWorking() throws Exception {
         Map<String, String> env = labEnv();
         List<String> nodes = List.of(env.get("LAB_ALL_NODES").split(" "));
+        // the copy the lab staged: a node sees the lab directory, not necessarily the checkout
+        Path lvsSh = Path.of(env.get("LAB_DIR"), "install/pcs-config/lvs.sh");
         for (String n : nodes) {
-            Run sc = run(List.of(LAB.toString(), "exec", n, LVS_SH.toString(), "sysctl"), 60);
+            Run sc = run(List.of(LAB.toString(), "exec", n, lvsSh.toString(), "sysctl"), 60);
             assertEquals(0, sc.rc(), "lvs.sh sysctl on " + n + ":\n" + sc.out());
         }
-        Run res = run(List.of(LAB.toString(), "exec", nodes.get(0), LVS_SH.toString(), "resources", "--vip",
+        Run res = run(List.of(LAB.toString(), "exec", nodes.get(0), lvsSh.toString(), "resources", "--vip",
                 env.get("LAB_READER_VIP"), "--node-addresses", env.get("LAB_NODE_ADDRESSES"), "--offline"), 120);
         assertEquals(0, res.rc(), "lvs.sh resources:\n" + res.out());
         String xml = "";
