@@ -841,12 +841,13 @@ public final class MysqlAgent implements OcfAgent {
             }
             // Before anything else, the old primary loses its ACKs: semi-sync then blocks its commits, so an
             // isolated old primary can acknowledge nothing from here on.
-            Map<String, Position> peers = isolateOldPrimary(d);
+            MasterInfo prev = masterInfo().orElse(null);
+            Map<String, Position> peers = isolateOldPrimary(d, prev == null ? null : prev.node());
             if (st.replica().configured()) {
                 drainRelayLog(s, d);
                 // log compensation: afterwards no reachable peer holds anything this node lacks, unless it failed
                 try {
-                    compensator().beforePromote(s, d, deadline);
+                    compensator(prev == null ? null : prev.node()).beforePromote(s, d, deadline);
                 } catch (io.mysqlha.failover.CompensationRefused e) {
                     lowerScore();
                     throw OcfException.generic(e.getMessage() + "; this node's promotion score is lowered");
@@ -865,7 +866,6 @@ public final class MysqlAgent implements OcfAgent {
             if (p.bool("semisync") && st.semiSync().available()) {
                 exec(s, d.enablePrimarySemiSync(p.integer("semisync_timeout_ms")));
             }
-            MasterInfo prev = masterInfo().orElse(null);
             MasterInfo next = prev == null
                     ? new MasterInfo(localNode(), 1, st.binlogPos().text(), io.clock().wallMillis())
                     : prev.next(localNode(), st.binlogPos().text(), io.clock().wallMillis());
@@ -898,14 +898,15 @@ public final class MysqlAgent implements OcfAgent {
      * Reaches every other HA node's server (bounded, unreachable ones are skipped): replicas of another
      * source stop their IO thread, a writable one (the old primary, if it is still up) is made read-only and
      * its clients are killed. Returns what each reachable peer has received, frozen by the IO stop.
+     * {@code recordedPrimary} is the node master-info names (null when none): the old primary.
      */
-    private Map<String, Position> isolateOldPrimary(Dialect d) {
+    private Map<String, Position> isolateOldPrimary(Dialect d, String recordedPrimary) {
         List<String> peers = new ArrayList<>(haNodes().isEmpty() ? io.cluster().knownNodes(deadline) : haNodes());
         peers.remove(localNode());
         // in parallel, each bounded: a partitioned peer costs one connect timeout, not one per peer
         Map<String, java.util.concurrent.CompletableFuture<Optional<Position>>> tasks = new LinkedHashMap<>();
         for (String peer : peers) {
-            tasks.put(peer, java.util.concurrent.CompletableFuture.supplyAsync(() -> isolate(peer)));
+            tasks.put(peer, java.util.concurrent.CompletableFuture.supplyAsync(() -> isolate(peer, peer.equals(recordedPrimary))));
         }
         Map<String, Position> received = new LinkedHashMap<>();
         tasks.forEach((peer, t) -> {
@@ -923,7 +924,7 @@ public final class MysqlAgent implements OcfAgent {
     }
 
     /** One peer of {@link #isolateOldPrimary}: its received position, empty when it cannot be reached. */
-    private Optional<Position> isolate(String peer) {
+    private Optional<Position> isolate(String peer, boolean oldPrimary) {
         Endpoint ep = endpointOf(peer);
         try (SqlSession ps = io.sql().connect(ep.host(), ep.port(), credentials().admin(), deadline.atMost(PEER_CONNECT_MS))) {
             ps.bound(deadline.atMost(5_000));
@@ -942,10 +943,13 @@ public final class MysqlAgent implements OcfAgent {
                         + pst.replica().sourcePort() + ")");
             }
             InstanceState frozen = readState(ps, pd);
-            if (wasWritable && p.bool("semisync") && !frozen.replica().configured()) {
-                // a still-writable old primary: with semi-sync every commit it acknowledged is on a replica,
-                // so what only it has was never acknowledged, and must not hold the election up
-                log.info("promote: " + peer + "'s own position is left out of the election (semi-sync)");
+            if ((wasWritable || oldPrimary) && p.bool("semisync") && !frozen.replica().configured()) {
+                // the old primary, writable still or already demoted (a stop that failed half-way, a full
+                // disk): with semi-sync every commit it acknowledged is on a replica, so what only it has was
+                // never acknowledged, and must not hold the election up. Another read-only node that
+                // replicates from nothing is not left out: it may be a replica that acknowledged.
+                log.info("promote: " + peer + (wasWritable ? "" : ", the old primary by master-info,")
+                        + " is left out of the election: its own position (semi-sync)");
                 return Optional.empty();
             }
             if (frozen.replica().configured() && !Lineage.errant(frozen).isEmpty()
@@ -1158,7 +1162,7 @@ public final class MysqlAgent implements OcfAgent {
             exec(s, d.enableReplicaSemiSync(true));
         }
         Credential repl = credentials().replication();
-        Compensator compensation = compensator();
+        Compensator compensation = compensator(masterInfo().map(MasterInfo::node).orElse(null));
         Optional<BinlogCoordinates> at = compensation.beforeRepoint(s, d, st, primary, deadline);
         if (at.isPresent()) {
             s.executeSecret(d.changeSourceCoordinates(ep.host(), ep.port(), repl.user(), repl.password(), at.get(), 1),
@@ -1173,8 +1177,9 @@ public final class MysqlAgent implements OcfAgent {
     }
 
     /** Log compensation (failover module), wired to this agent's ports. */
-    private Compensator compensator() {
-        return Compensator.of(p, rsc, localNode(), masterInfo().map(MasterInfo::node).orElse(null),
+    /** The log-compensation module; oldPrimary is the node master-info names, null when none. */
+    private Compensator compensator(String oldPrimary) {
+        return Compensator.of(p, rsc, localNode(), oldPrimary,
                 new Compensator.Io(io.sql(), io.runner(), io.state(), io.cluster(), io.clock(), credentials()), log);
     }
 

@@ -73,9 +73,14 @@ class MysqlAgentIT {
     }
 
     static Map<String, String> postPromote(String promoted) {
+        return postPromote(sb, promoted);
+    }
+
+    /** The environment of a post-promote notification of promoted, every node of box active. */
+    static Map<String, String> postPromote(Sandbox box, String promoted) {
         return env("OCF_RESKEY_CRM_meta_notify_type", "post", "OCF_RESKEY_CRM_meta_notify_operation", "promote",
                 "OCF_RESKEY_CRM_meta_notify_promote_uname", promoted + " ",
-                "OCF_RESKEY_CRM_meta_notify_active_uname", String.join(" ", sb.nodes()));
+                "OCF_RESKEY_CRM_meta_notify_active_uname", String.join(" ", box.nodes()));
     }
 
     @Test

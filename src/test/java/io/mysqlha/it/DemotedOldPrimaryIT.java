@@ -1,0 +1,105 @@
+package io.mysqlha.it;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.sql.SQLException;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * An old primary that is already read-only when the new one is promoted (its demote ran, its stop failed: a
+ * full disk, a hung shutdown) and whose binlog holds a commit no replica received. With semi-sync that commit
+ * was never acknowledged, so it must not hold the election up: the candidate promotes instead of yielding to
+ * the old primary, and the old primary is later refused as holding what the new one lacks.
+ */
+class DemotedOldPrimaryIT {
+    static Sandbox sb;
+
+    @BeforeAll
+    static void up() throws Exception {
+        assumeTrue(Sandbox.available(), "mariadb-server is not installed");
+        assumeTrue("root".equals(System.getProperty("user.name")), "needs root (servers run as user mysql)");
+        sb = new Sandbox("demoted", "n1", "n2", "n3");
+    }
+
+    @AfterAll
+    static void down() {
+        if (sb != null) {
+            sb.close();
+        }
+    }
+
+    static void ok(String node, String action, Map<String, String> extra) {
+        Sandbox.Run r = sb.agent(node, action, extra);
+        assertEquals(0, r.rc(), action + " on " + node + ": " + r);
+    }
+
+    @Test
+    void aDemotedOldPrimaryWithAnUnacknowledgedCommitDoesNotHoldTheElectionUp() throws Exception {
+        for (String n : sb.nodes()) {
+            assertEquals(7, sb.agent(n, "monitor").rc(), "probe of " + n); // the probes make the nodes known
+        }
+        for (String n : sb.nodes()) {
+            ok(n, "start", Map.of());
+        }
+        ok("n1", "promote", Map.of());
+        Map<String, String> post = MysqlAgentIT.postPromote(sb, "n1");
+        ok("n2", "notify", post);
+        ok("n3", "notify", post);
+        sb.exec("n1", "CREATE TABLE app.t (id INT PRIMARY KEY)", "INSERT INTO app.t VALUES (1)");
+        for (String n : new String[] {"n2", "n3"}) {
+            await().atMost(30, TimeUnit.SECONDS).until(() -> "1".equals(sb.scalar(n, "SELECT COUNT(*) FROM app.t")));
+        }
+
+        // the replicas stop receiving; a commit reaches n1's binlog and waits for an ACK that never comes
+        sb.exec("n2", "STOP SLAVE IO_THREAD");
+        sb.exec("n3", "STOP SLAVE IO_THREAD");
+        String before = sb.scalar("n1", "SELECT @@gtid_binlog_pos");
+        CompletableFuture<Void> write = CompletableFuture.runAsync(() -> {
+            try {
+                sb.exec("n1", "INSERT INTO app.t VALUES (2)");
+            } catch (SQLException e) {
+                throw new CompletionException(e);
+            }
+        });
+        await().atMost(10, TimeUnit.SECONDS).until(() -> !before.equals(sb.scalar("n1", "SELECT @@gtid_binlog_pos")));
+        assertFalse(write.isDone(), "the commit must wait for an ACK");
+
+        // Pacemaker demotes n1 (its stop then fails and the node is lost): n1 is read-only, still answering
+        ok("n1", "demote", Map.of());
+        assertEquals("1", sb.scalar("n1", "SELECT @@read_only"));
+        ExecutionException never = assertThrows(ExecutionException.class, () -> write.get(30, TimeUnit.SECONDS));
+        assertTrue(never.getCause() instanceof SQLException, "the client never got an acknowledgement: " + never);
+
+        Sandbox.Run promote = sb.agent("n2", "promote");
+        assertEquals(0, promote.rc(), "n2 must not yield to the demoted old primary: " + promote);
+        assertEquals("0", sb.scalar("n2", "SELECT @@read_only"));
+        String log = Files.readString(sb.root().resolve("agent.log"));
+        assertTrue(log.contains("n1, the old primary by master-info, is left out of the election"), log);
+        assertNotEquals(sb.scalar("n1", "SELECT @@gtid_binlog_pos"), sb.scalar("n2", "SELECT @@gtid_binlog_pos"));
+        ok("n3", "notify", MysqlAgentIT.postPromote(sb, "n2"));
+        sb.exec("n2", "INSERT INTO app.t VALUES (3)");
+        await().atMost(30, TimeUnit.SECONDS).until(() -> "2".equals(sb.scalar("n3", "SELECT COUNT(*) FROM app.t")));
+
+        // n1 holds the commit nobody acknowledged: it is refused until an operator rebuilds it
+        ok("n1", "stop", Map.of());
+        Sandbox.Run start = sb.agent("n1", "start");
+        assertEquals(1, start.rc(), start.toString());
+        assertTrue(start.stderr().contains("Rebuild this node"), start.stderr());
+        ok("n1", "stop", Map.of());
+    }
+}
