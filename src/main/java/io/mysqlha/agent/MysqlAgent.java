@@ -1076,19 +1076,9 @@ public final class MysqlAgent implements OcfAgent {
     public int notifyAction() {
         Notify n = env.notifyInfo();
         log.debug("notify: " + n);
-        if (n.isPre() && "promote".equals(n.operation())) {
-            // the election reads the positions now: publish fresh ones
-            try {
-                validate(false);
-                if (io.mysqld().runningPid().isPresent()) {
-                    Observation o = observe();
-                    publish(o.verdict(), o.state(), true);
-                }
-            } catch (OcfException | SqlException e) {
-                log.warn("notify: cannot refresh this node's position: " + e.getMessage());
-            }
-            return OcfExit.SUCCESS.code();
-        }
+        // Pre-promote does nothing (the shim answers it without a JVM): Pacemaker has chosen the candidate by
+        // then, and the candidate's promote reads every reachable peer's position itself (isolateOldPrimary),
+        // catches up or yields. The positions the choice used are the ones each monitor publishes.
         if (!n.isPost() || !"promote".equals(n.operation())) {
             return OcfExit.SUCCESS.code();
         }
