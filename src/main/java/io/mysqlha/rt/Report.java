@@ -19,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /** results.json and report.html (a per-fault table and the failover plot, drawn by XChart as inline SVG). */
 public final class Report {
@@ -169,8 +170,31 @@ public final class Report {
         Files.writeString(dir.resolve("report.html"), html(results, sum, run, chart));
         if (chart != null) {
             // the same plot as a picture, for mail and CI pages that do not render inline SVG
-            org.knowm.xchart.BitmapEncoder.saveBitmap(chart, dir.resolve("failover.png").toString(),
-                    org.knowm.xchart.BitmapEncoder.BitmapFormat.PNG);
+            Path png = dir.resolve("failover.png");
+            try {
+                Files.write(png, org.knowm.xchart.BitmapEncoder.getBitmapBytes(chart,
+                        org.knowm.xchart.BitmapEncoder.BitmapFormat.PNG));
+            } catch (RuntimeException | LinkageError e) {
+                // Java2D failing to start: in a shutdown hook (an interrupted round) unless warmUp() ran first
+                Files.deleteIfExists(png);
+                throw new IOException("failover.png not written (results.json and report.html are): " + e, e);
+            }
+        }
+    }
+
+    /**
+     * Starts Java2D now by drawing a small picture. Its start-up registers shutdown hooks, which is refused
+     * once the JVM is shutting down: a round interrupted by Ctrl-C or SIGTERM writes its report from a
+     * shutdown hook, so the round calls this before its first fault. A failure here is only reported.
+     */
+    public static Optional<String> warmUp() {
+        try {
+            XYChart c = new XYChartBuilder().width(40).height(30).build();
+            c.addSeries("warm-up", new double[] {0, 1}, new double[] {0, 1});
+            org.knowm.xchart.BitmapEncoder.getBitmapBytes(c, org.knowm.xchart.BitmapEncoder.BitmapFormat.PNG);
+            return Optional.empty();
+        } catch (RuntimeException | LinkageError | IOException e) {
+            return Optional.of(e.toString());
         }
     }
 

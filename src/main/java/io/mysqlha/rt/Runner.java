@@ -133,6 +133,7 @@ public final class Runner {
             history.close();
             return EXIT_BAD_TARGET;
         }
+        Report.warmUp().ifPresent(e -> say("the failover plot as a picture may be missing: " + e));
         Sampler sampler = new Sampler(target, history, cfg.sampleIntervalMs(), cfg.dbResource(), cfg.writerVipResource(),
                 cfg.readerVipResource());
         sampler.start();
@@ -174,7 +175,8 @@ public final class Runner {
                     "faults", cfg.faults().stream().map(x -> x.id).toList(), "started", started.toString(),
                     "finished", Instant.now().toString(), "interrupted", stopRequested, "command", commandLine,
                     "table", table));
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
+            // the RESULT line below is printed all the same
             out.println("rt: cannot write the report: " + e.getMessage());
         }
         try {

@@ -74,4 +74,55 @@ class ReportTest {
         assertTrue(html.contains("primary-partitioned"));
         assertTrue(Files.size(dir.resolve("failover.png")) > 1000);
     }
+
+    /**
+     * An interrupted round writes its report from a shutdown hook, where Java2D can no longer start: with
+     * the round's warm-up the picture is written all the same; without it the failure is an IOException
+     * (the RESULT line still follows) and results.json and report.html are there.
+     */
+    @Test
+    void aReportWrittenFromAShutdownHook(@TempDir Path dir) throws Exception {
+        Path warm = Files.createDirectory(dir.resolve("warm"));
+        Path cold = Files.createDirectory(dir.resolve("cold"));
+        for (Path d : List.of(warm, cold)) {
+            Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-Djava.awt.headless=true", "-cp", System.getProperty("java.class.path"),
+                    FromShutdownHook.class.getName(), d.toString(), d == warm ? "warm" : "cold")
+                    .redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes());
+            assertEquals(0, p.waitFor(), out);
+        }
+        assertEquals("ok", Files.readString(warm.resolve("outcome")));
+        assertTrue(Files.size(warm.resolve("failover.png")) > 1000);
+        String coldOutcome = Files.readString(cold.resolve("outcome"));
+        assertTrue(coldOutcome.equals("ok") || coldOutcome.startsWith("threw java.io.IOException: failover.png not written"),
+                coldOutcome);
+        assertTrue(Files.exists(cold.resolve("results.json")) && Files.exists(cold.resolve("report.html")));
+    }
+
+    /** Child JVM of {@link #aReportWrittenFromAShutdownHook}: args DIR warm|cold. */
+    public static final class FromShutdownHook {
+        public static void main(String[] a) {
+            Path dir = Path.of(a[0]);
+            if (a[1].equals("warm")) {
+                Report.warmUp().ifPresent(e -> System.out.println("warm-up failed: " + e));
+            }
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                List<IterationResult> rs = round();
+                String outcome;
+                try {
+                    Report.write(dir, rs, Report.summarize(rs), Map.of("target", "test"));
+                    outcome = "ok";
+                } catch (Throwable e) {
+                    outcome = "threw " + e;
+                }
+                try {
+                    Files.writeString(dir.resolve("outcome"), outcome);
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }));
+            System.exit(0);
+        }
+    }
 }
