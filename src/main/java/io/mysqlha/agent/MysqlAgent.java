@@ -313,8 +313,9 @@ public final class MysqlAgent implements OcfAgent {
         Optional<MasterInfo> fence = readFence();
         OptionalLong pid = io.mysqld().runningPid();
         CrashGuard.LastEnd lastEnd = lastEnd(pid.isPresent());
+        Optional<MasterInfo> mi = masterInfo();
         if (pid.isEmpty()) {
-            spawnServer();
+            spawnServer(mi.isPresent() && !mi.get().node().equals(localNode()));
         } else {
             log.info("start: server already running (pid " + pid.getAsLong() + ")");
         }
@@ -330,7 +331,6 @@ public final class MysqlAgent implements OcfAgent {
                 // HA replicas ACK; async extras never do, so they can never be what a commit waited for
                 exec(s, d.enableReplicaSemiSync(p.bool("semisync") && isHaNode()));
             }
-            Optional<MasterInfo> mi = masterInfo();
             try {
                 checkSafeToRejoin(s, d, st, fence, lastEnd, mi);
             } catch (OcfException e) {
@@ -377,9 +377,10 @@ public final class MysqlAgent implements OcfAgent {
         if (crashed) {
             List<String> unsafe = CrashGuard.unsafeSettings(s.queryRow(d.crashSafetyQuery()));
             if (!unsafe.isEmpty()) {
-                throw OcfException.generic("refusing to rejoin: " + why + ", and crash-safety settings are off ("
-                        + String.join(", ", unsafe) + "); rebuild this node from the primary, or fix the settings "
-                        + "and run 'mysqlha rejoin' after checking its data");
+                // the decision first: crm_mon shows only the first 128 characters of a reason
+                throw OcfException.generic("refusing to rejoin: crash-safety settings are off ("
+                        + String.join(", ", unsafe) + ") and " + why + "; rebuild this node from the primary, or fix "
+                        + "the settings and run 'mysqlha rejoin' after checking its data");
             }
         }
         if (cib.isEmpty() || cib.get().node().equals(localNode())) {
@@ -399,9 +400,10 @@ public final class MysqlAgent implements OcfAgent {
         }
         List<String> extra = Lineage.notInPrimary(everything(st), primaryState);
         if (!extra.isEmpty()) {
-            throw OcfException.generic("refusing to rejoin: " + why + ", and this node has transactions the primary "
+            throw OcfException.generic("refusing to rejoin: this node has transactions the primary "
                     + cib.get().node() + " lacks: " + String.join("; ", extra) + ". Rebuild this node from the "
-                    + "primary (its extra transactions were never acknowledged by a replica); its data is left as is");
+                    + "primary (its extra transactions were never acknowledged by a replica); its data is left as is ("
+                    + why + ")");
         }
         log.info("start: " + why + "; its transactions are a subset of " + cib.get().node() + "'s, rejoining");
         io.state().write(FENCE_FILE, cib.get().format() + "\n");
@@ -457,7 +459,15 @@ public final class MysqlAgent implements OcfAgent {
         }
     }
 
-    private void spawnServer() {
+    /**
+     * Starts mariadbd/mysqld read-only, replication stopped. {@code replicaRole}: another node is the primary
+     * (master-info in the CIB), so this server's binlog may hold commits of a crash that nobody acknowledged:
+     * prepared in the engine, written to the binlog, waiting for a semi-sync ACK when the server died. Told it
+     * starts as a replica (init-rpl-role=SLAVE, MariaDB 10.6.19/10.11.9 and later), crash recovery rolls those
+     * back and cuts them from the binlog, and the node rejoins without a rebuild. When the CIB names this node
+     * (the whole cluster went down) the tail is kept: the election compares it with the others.
+     */
+    private void spawnServer(boolean replicaRole) {
         List<String> argv = new ArrayList<>();
         argv.add(p.str("binary"));
         if (!p.str("config").isEmpty()) {
@@ -471,6 +481,10 @@ public final class MysqlAgent implements OcfAgent {
         // read-only from the first moment, and replication only once the agent has checked the source
         argv.add("--read-only=ON");
         argv.add("--skip-slave-start");
+        if (replicaRole) {
+            // loose-: a server without the option (MySQL, older MariaDB) starts all the same
+            argv.add("--loose-init-rpl-role=SLAVE");
+        }
         argv.addAll(Notify.split(p.str("additional_parameters")));
         for (String dir : List.of(Path.of(p.str("pid")).getParent().toString(),
                 Path.of(p.str("socket")).getParent().toString())) {

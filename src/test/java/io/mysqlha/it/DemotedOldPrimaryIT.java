@@ -2,7 +2,10 @@ package io.mysqlha.it;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 
 import java.nio.file.Files;
 import java.sql.SQLException;
@@ -18,22 +21,24 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * An old primary that is already read-only when the new one is promoted (its demote ran, its stop failed: a
- * full disk, a hung shutdown) and whose binlog holds a commit no replica received. With semi-sync that commit
- * was never acknowledged, so it must not hold the election up: the candidate promotes instead of yielding to
- * the old primary, and the old primary is later refused as holding what the new one lacks.
+ * Old primaries whose binlog holds a commit no replica received (with semi-sync: never acknowledged).
+ * <ol>
+ * <li>Already read-only when the new one is promoted (its demote ran, its stop failed: a full disk, a hung
+ * shutdown): the commit must not hold the election up, so the candidate promotes instead of yielding to it; the
+ * commit is in its engine, so the old primary is later refused as holding what the new one lacks.</li>
+ * <li>Killed while the commit waited for its ACK: the commit is only prepared in the engine, and the restart
+ * in the replica role rolls it back and cuts it from the binlog, so the old primary rejoins without a rebuild.</li>
+ * </ol>
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class DemotedOldPrimaryIT {
     static Sandbox sb;
 
     @BeforeAll
     static void up() throws Exception {
-        assumeTrue(Sandbox.available(), "mariadb-server is not installed");
-        assumeTrue("root".equals(System.getProperty("user.name")), "needs root (servers run as user mysql)");
-        sb = new Sandbox("demoted", "n1", "n2", "n3");
+        sb = Sandbox.forTests("demoted", "n1", "n2", "n3");
     }
 
     @AfterAll
@@ -49,6 +54,7 @@ class DemotedOldPrimaryIT {
     }
 
     @Test
+    @Order(1)
     void aDemotedOldPrimaryWithAnUnacknowledgedCommitDoesNotHoldTheElectionUp() throws Exception {
         for (String n : sb.nodes()) {
             assertEquals(7, sb.agent(n, "monitor").rc(), "probe of " + n); // the probes make the nodes known
@@ -101,5 +107,51 @@ class DemotedOldPrimaryIT {
         assertEquals(1, start.rc(), start.toString());
         assertTrue(start.stderr().contains("Rebuild this node"), start.stderr());
         ok("n1", "stop", Map.of());
+    }
+
+    @Test
+    @Order(2)
+    void aKilledPrimaryWhoseLastCommitWaitedForAnAckRejoinsWithoutARebuild() throws Exception {
+        // after the first test: n2 primary, n3 its replica, n1 refused and stopped
+        sb.exec("n3", "STOP SLAVE IO_THREAD");
+        String before = sb.scalar("n2", "SELECT @@gtid_binlog_pos");
+        CompletableFuture<Void> write = CompletableFuture.runAsync(() -> {
+            try {
+                sb.exec("n2", "INSERT INTO app.t VALUES (4)");
+            } catch (SQLException e) {
+                throw new CompletionException(e);
+            }
+        });
+        await().atMost(10, TimeUnit.SECONDS).until(() -> !before.equals(sb.scalar("n2", "SELECT @@gtid_binlog_pos")));
+        assertFalse(write.isDone(), "the commit must wait for an ACK");
+        long pid = sb.pid("n2");
+        Sandbox.sh("kill", "-9", Long.toString(pid));
+        await().atMost(10, TimeUnit.SECONDS).until(() -> !Sandbox.alive(pid));
+        assertThrows(ExecutionException.class, () -> write.get(30, TimeUnit.SECONDS), "never acknowledged");
+
+        // what Pacemaker does: the failed primary is demoted and stopped, n3 promoted and written to
+        assertEquals(9, sb.agent("n2", "monitor", Map.of("OCF_RESKEY_CRM_meta_interval", "2000")).rc());
+        ok("n2", "demote", Map.of());
+        ok("n2", "stop", Map.of());
+        ok("n3", "promote", Map.of());
+        // no replica runs to ACK it yet (semi-sync never degrades to async): it waits for n2
+        CompletableFuture<Void> next = CompletableFuture.runAsync(() -> {
+            try {
+                sb.exec("n3", "INSERT INTO app.t VALUES (5)");
+            } catch (SQLException e) {
+                throw new CompletionException(e);
+            }
+        });
+
+        // n2 comes back: crash recovery in the replica role cut the commit nobody acknowledged
+        Sandbox.Run start = sb.agent("n2", "start");
+        assertEquals(0, start.rc(), "rejoins without a rebuild: " + start);
+        next.get(30, TimeUnit.SECONDS);
+        String log = Files.readString(sb.root().resolve("agent.log"));
+        assertTrue(log.contains("the server ended uncleanly; its transactions are a subset of n3's, rejoining"), log);
+        await().atMost(30, TimeUnit.SECONDS).until(() -> "3".equals(sb.scalar("n2", "SELECT COUNT(*) FROM app.t")));
+        assertEquals("0", sb.scalar("n2", "SELECT COUNT(*) FROM app.t WHERE id = 4"), "the unacknowledged row is gone");
+        assertEquals(sb.row("n3", "CHECKSUM TABLE app.t").get("Checksum"), sb.row("n2", "CHECKSUM TABLE app.t").get("Checksum"));
+        assertEquals(Integer.toString(sb.port("n3")), sb.row("n2", "SHOW SLAVE STATUS").get("Master_Port"));
     }
 }
