@@ -46,9 +46,9 @@ class FilePosCompensationIT extends CompensationScenarios {
     @Test
     @Order(1)
     void candidateLaggingByOneTransactionWithSemiSyncWaitsOnItsPrimarySide() throws Exception {
-        String candidate = others(primary).get(0);
-        String latest = others(primary).get(1);
-        sb.exec(candidate, "STOP SLAVE IO_THREAD");
+        Skew k = candidateBehind();
+        String candidate = k.candidate();
+        String latest = k.latest();
         insert(primary, 1, 1, 100);
         waitFor(latest, acknowledged);
         // the candidate waits for ACKs as a primary: applying the diff would stall on its first commit
@@ -67,26 +67,17 @@ class FilePosCompensationIT extends CompensationScenarios {
     @Test
     @Order(2)
     void candidateNotTheMostAdvancedWith2000RowsAcrossAPrimaryRotation() throws Exception {
-        String candidate = others(primary).get(0);
-        String latest = others(primary).get(1);
-        sb.exec(candidate, "STOP SLAVE IO_THREAD");
-        insert(primary, 1000, 50, 300);
-        sb.exec(primary, "FLUSH BINARY LOGS");
-        insert(primary, 1000, 100, 300);
-        waitFor(latest, acknowledged);
-        long ms = failover(MODE, candidate);
-        System.out.println("FILEPOS 2000 rows, candidate behind, rotation: promote " + ms + " ms");
-        converged();
+        Skew k = candidateBehindBy2000RowsAcrossARotation(MODE);
         usesCoordinates();
-        assertJournal(candidate, "\"source\":\"" + latest + "\"", "\"transactions\":30");
+        assertJournal(k.candidate(), "\"source\":\"" + k.latest() + "\"", "\"transactions\":30");
     }
 
     @Test
     @Order(3)
     void hundredThousandRowTransactionFromAReplicaWithAStoppedSqlThread() throws Exception {
-        String candidate = others(primary).get(0);
-        String latest = others(primary).get(1);
-        sb.exec(candidate, "STOP SLAVE IO_THREAD");
+        Skew k = candidateBehind();
+        String candidate = k.candidate();
+        String latest = k.latest();
         sb.exec(latest, "STOP SLAVE SQL_THREAD");
         bigTransaction(primary, 100_000);
         Map<String, String> end = sb.row(primary, "SHOW MASTER STATUS");
@@ -104,21 +95,7 @@ class FilePosCompensationIT extends CompensationScenarios {
     @Test
     @Order(4)
     void deadPrimaryTailIsSalvagedWhenItsServerAnswers() throws Exception {
-        String old = primary;
-        String candidate = others(primary).get(0);
-        String other = others(primary).get(1);
-        sb.exec(old, "SET GLOBAL rpl_semi_sync_master_enabled=OFF");
-        for (String n : others(old)) {
-            sb.exec(n, "STOP SLAVE IO_THREAD");
-        }
-        insert(old, 5, 1, 50);
-        ok(sb.agent(old, "demote", env(MODE)));
-        ok(sb.agent(candidate, "promote", env(MODE, "OCF_RESKEY_salvage_binlog", "true")));
-        primary = candidate;
-        assertEquals(Long.toString(acknowledged), sb.scalar(candidate, "SELECT COUNT(*) FROM app.t"));
-        ok(sb.agent(other, "notify", postPromote(MODE, candidate)));
-        ok(sb.agent(old, "start", env(MODE)));
-        converged();
+        String candidate = tailSalvagedWhileTheOldServerAnswers(MODE);
         usesCoordinates();
         assertJournal(candidate, "\"step\":\"salvage\"", "end of the salvaged tail");
     }
@@ -171,9 +148,9 @@ class FilePosCompensationIT extends CompensationScenarios {
     @Test
     @Order(6)
     void aPurgedRelayLogMakesThePromotionRefuseLoudly() throws Exception {
-        String candidate = others(primary).get(0);
-        String latest = others(primary).get(1);
-        sb.exec(candidate, "STOP SLAVE IO_THREAD");
+        Skew k = candidateBehind();
+        String candidate = k.candidate();
+        String latest = k.latest();
         // the latest replica purges what it applied (8 KB relay files): the candidate's position is gone
         sb.exec(latest, "SET GLOBAL relay_log_purge=1");
         insert(primary, 300, 10, 500);

@@ -31,93 +31,52 @@ class GtidCompensationIT extends CompensationScenarios {
     @Test
     @Order(1)
     void candidateLaggingByOneTransactionCatchesUp() throws Exception {
-        String candidate = others(primary).get(0);
-        String latest = others(primary).get(1);
-        sb.exec(candidate, "STOP SLAVE IO_THREAD");
+        Skew k = candidateBehind();
         insert(primary, 1, 1, 100);
-        waitFor(latest, acknowledged);
-        long ms = failover(MODE, candidate);
+        waitFor(k.latest(), acknowledged);
+        long ms = failover(MODE, k.candidate());
         System.out.println("GTID lag-by-one: promote " + ms + " ms");
         converged();
-        assertJournal(candidate, "\"step\":\"catch-up\"", "\"source\":\"" + latest + "\"", "\"transactions\":1");
+        assertJournal(k.candidate(), "\"step\":\"catch-up\"", "\"source\":\"" + k.latest() + "\"", "\"transactions\":1");
     }
 
     @Test
     @Order(2)
     void candidateNotTheMostAdvancedWith2000RowsAcrossABinlogRotation() throws Exception {
-        String candidate = others(primary).get(0);
-        String latest = others(primary).get(1);
-        sb.exec(candidate, "STOP SLAVE IO_THREAD");
-        insert(primary, 1000, 50, 300);
-        sb.exec(primary, "FLUSH BINARY LOGS");
-        insert(primary, 1000, 100, 300);
-        waitFor(latest, acknowledged);
-        long ms = failover(MODE, candidate);
-        System.out.println("GTID 2000 rows, candidate behind, rotation: promote " + ms + " ms");
-        converged();
-        assertJournal(candidate, "\"source\":\"" + latest + "\"", "\"transactions\":30");
+        Skew k = candidateBehindBy2000RowsAcrossARotation(MODE);
+        assertJournal(k.candidate(), "\"source\":\"" + k.latest() + "\"", "\"transactions\":30");
     }
 
     @Test
     @Order(3)
     void hundredThousandRowTransactionFromAReplicaWithAStoppedSqlThread() throws Exception {
-        String candidate = others(primary).get(0);
-        String latest = others(primary).get(1);
-        sb.exec(candidate, "STOP SLAVE IO_THREAD");
-        sb.exec(latest, "STOP SLAVE SQL_THREAD");
+        Skew k = candidateBehind();
+        sb.exec(k.latest(), "STOP SLAVE SQL_THREAD");
         bigTransaction(primary, 100_000);
         String want = sb.scalar(primary, "SELECT @@gtid_binlog_pos");
-        await(() -> want.equals(sb.row(latest, "SHOW SLAVE STATUS").get("Gtid_IO_Pos")));
-        long ms = failover(MODE, candidate);
+        await(() -> want.equals(sb.row(k.latest(), "SHOW SLAVE STATUS").get("Gtid_IO_Pos")));
+        long ms = failover(MODE, k.candidate());
         System.out.println("GTID 100k-row transaction, stopped SQL thread: promote " + ms + " ms");
         converged();
-        assertJournal(candidate, "started the SQL thread", "\"source\":\"" + latest + "\"");
+        assertJournal(k.candidate(), "started the SQL thread", "\"source\":\"" + k.latest() + "\"");
     }
 
     @Test
     @Order(4)
     void deadPrimaryTailIsSalvagedWhenItsServerAnswers() throws Exception {
-        String old = primary;
-        String candidate = others(primary).get(0);
-        String other = others(primary).get(1);
-        // async for this scenario: nobody receives the last rows
-        sb.exec(old, "SET GLOBAL rpl_semi_sync_master_enabled=OFF");
-        for (String n : others(old)) {
-            sb.exec(n, "STOP SLAVE IO_THREAD");
-        }
-        insert(old, 5, 1, 50);
-        // the cluster declares the primary failed although mariadbd still answers (e.g. its monitor timed out)
-        ok(sb.agent(old, "demote", env(MODE)));
-        ok(sb.agent(candidate, "promote", env(MODE, "OCF_RESKEY_salvage_binlog", "true")));
-        primary = candidate;
-        assertEquals(Long.toString(acknowledged), sb.scalar(candidate, "SELECT COUNT(*) FROM app.t"));
-        ok(sb.agent(other, "notify", postPromote(MODE, candidate)));
-        ok(sb.agent(old, "start", env(MODE)));
-        converged();
+        String candidate = tailSalvagedWhileTheOldServerAnswers(MODE);
         assertJournal(candidate, "\"step\":\"salvage\"", "\"transactions\":5");
     }
 
     @Test
     @Order(5)
     void deadPrimaryTailIsSalvagedFromItsBinlogFilesWhenItsServerIsGone() throws Exception {
-        String old = primary;
-        String candidate = others(primary).get(0);
-        String other = others(primary).get(1);
-        sb.exec(old, "SET GLOBAL rpl_semi_sync_master_enabled=OFF");
-        for (String n : others(old)) {
-            sb.exec(n, "STOP SLAVE IO_THREAD");
-        }
-        insert(old, 3, 1, 70);
-        kill9(old);
-        ok(sb.agent(old, "demote", env(MODE)));
-        ok(sb.agent(old, "stop", env(MODE)));
+        Tail t = unreceivedTail(3);
+        kill9(t.old());
+        ok(sb.agent(t.old(), "demote", env(MODE)));
+        ok(sb.agent(t.old(), "stop", env(MODE)));
         // the binlog files of the dead server are readable on this host
-        ok(sb.agent(candidate, "promote", env(MODE, "OCF_RESKEY_salvage_binlog", "true")));
-        primary = candidate;
-        assertEquals(Long.toString(acknowledged), sb.scalar(candidate, "SELECT COUNT(*) FROM app.t"));
-        ok(sb.agent(other, "notify", postPromote(MODE, candidate)));
-        ok(sb.agent(old, "start", env(MODE)));
-        converged();
+        String candidate = promoteWithSalvage(MODE, t);
         assertJournal(candidate, "\"source\":\"binlog files\"", "\"transactions\":3");
     }
 

@@ -19,7 +19,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * ocf:mysqlha:mysql against three real mariadbd instances: the idempotency matrix (every action twice gives
@@ -31,9 +30,7 @@ class MysqlAgentIT {
 
     @BeforeAll
     static void up() throws Exception {
-        assumeTrue(Sandbox.available(), "mariadb-server is not installed");
-        assumeTrue("root".equals(System.getProperty("user.name")), "needs root (servers run as user mysql)");
-        sb = new Sandbox("agent", "n1", "n2", "n3");
+        sb = Sandbox.forTests("agent", "n1", "n2", "n3");
     }
 
     @AfterAll

@@ -44,6 +44,17 @@ public final class Sandbox implements AutoCloseable {
         }
     }
 
+    /**
+     * A sandbox for a test class, or the class is skipped (with the reason) where servers cannot run: no
+     * mariadb-server installed, or not root (the servers run as user mysql).
+     */
+    public static Sandbox forTests(String name, String... nodes) throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(available(), "mariadb-server is not installed");
+        org.junit.jupiter.api.Assumptions.assumeTrue("root".equals(System.getProperty("user.name")),
+                "needs root (servers run as user mysql)");
+        return new Sandbox(name, nodes);
+    }
+
     public static boolean available() {
         return Files.isExecutable(Path.of("/usr/sbin/mariadbd")) && Files.isExecutable(Path.of("/usr/bin/mariadb-install-db"));
     }
