@@ -613,7 +613,7 @@ public final class MysqlAgent implements OcfAgent {
         }
         Observation o = observe();
         apply(o.verdict());
-        publish(o.verdict(), o.state(), env.intervalMillis() == 0);
+        publish(o.verdict(), o.state());
         return exitOf(o.verdict());
     }
 
@@ -730,10 +730,10 @@ public final class MysqlAgent implements OcfAgent {
      * every write is re-sent at most every RECV_REFRESH_MS while replication runs; once the IO thread
      * stops (the primary died: positions freeze, and an election is near) every change goes out at once.
      */
-    private void publish(MonitorVerdict v, InstanceState st, boolean force) {
+    private void publish(MonitorVerdict v, InstanceState st) {
         long now = io.clock().wallMillis();
         Map<String, String> had = parseKv(io.cache().read(PUBLISHED_FILE).orElse(""));
-        boolean refresh = force || env.intervalMillis() == 0 || now - longOf(had.get("at")) >= REPUBLISH_MS;
+        boolean refresh = env.intervalMillis() == 0 || now - longOf(had.get("at")) >= REPUBLISH_MS;
         boolean promoted = v.outcome() == MonitorVerdict.Outcome.RUNNING_PROMOTED
                 || v.outcome() == MonitorVerdict.Outcome.DEGRADED_PROMOTED;
         boolean candidate = v.candidate() && isHaNode() && st != null;
@@ -920,7 +920,8 @@ public final class MysqlAgent implements OcfAgent {
         // in parallel, each bounded: a partitioned peer costs one connect timeout, not one per peer
         Map<String, java.util.concurrent.CompletableFuture<Optional<Position>>> tasks = new LinkedHashMap<>();
         for (String peer : peers) {
-            tasks.put(peer, java.util.concurrent.CompletableFuture.supplyAsync(() -> isolate(peer, peer.equals(recordedPrimary))));
+            boolean old = peer.equals(recordedPrimary);
+            tasks.put(peer, java.util.concurrent.CompletableFuture.supplyAsync(() -> isolate(peer, old)));
         }
         Map<String, Position> received = new LinkedHashMap<>();
         tasks.forEach((peer, t) -> {
@@ -1180,8 +1181,7 @@ public final class MysqlAgent implements OcfAgent {
         compensation.afterRepoint(s, d, primary, deadline);
     }
 
-    /** Log compensation (failover module), wired to this agent's ports. */
-    /** The log-compensation module; oldPrimary is the node master-info names, null when none. */
+    /** The log-compensation module, wired to this agent's ports; oldPrimary: master-info's node, or null. */
     private Compensator compensator(String oldPrimary) {
         return Compensator.of(p, rsc, localNode(), oldPrimary,
                 new Compensator.Io(io.sql(), io.runner(), io.state(), io.cluster(), io.clock(), credentials()), log);
