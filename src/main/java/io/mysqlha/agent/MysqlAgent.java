@@ -11,6 +11,7 @@ import io.mysqlha.decide.Quorum;
 import io.mysqlha.decide.SqlProbe;
 import io.mysqlha.dialect.Dialect;
 import io.mysqlha.failover.Compensator;
+import io.mysqlha.failover.Diverged;
 import io.mysqlha.model.BinlogCoordinates;
 import io.mysqlha.model.InstanceState;
 import io.mysqlha.model.MariaGtidPos;
@@ -341,7 +342,12 @@ public final class MysqlAgent implements OcfAgent {
             io.state().write(LIFECYCLE_FILE, CrashGuard.running(bootId(), io.mysqld().runningPid().orElse(0)));
             if (mi.isPresent() && !mi.get().node().equals(localNode())) {
                 if (!followsPrimary(st, mi.get())) {
-                    repoint(s, d, st, mi.get().node());
+                    try {
+                        repoint(s, d, st, mi.get().node());
+                    } catch (Diverged e) {
+                        io.state().write(LIFECYCLE_FILE, CrashGuard.refused(bootId(), e.getMessage()));
+                        throw OcfException.generic(e.getMessage());
+                    }
                 } else if (!st.replica().ioRunning() || !st.replica().sqlRunning()) {
                     s.execute(d.startReplica());
                 }
@@ -612,8 +618,14 @@ public final class MysqlAgent implements OcfAgent {
             throw e;
         }
         Observation o = observe();
-        apply(o.verdict());
+        Optional<String> diverged = apply(o.verdict());
         publish(o.verdict(), o.state());
+        if (diverged.isPresent()) {
+            // permanent until a rebuild: a failure Pacemaker shows (and answers with stop, then a start that
+            // refuses with the same reason), rather than a replica that looks healthy and replicates nothing
+            log.exitReason(diverged.get());
+            return OcfExit.ERR_GENERIC.code();
+        }
         return exitOf(o.verdict());
     }
 
@@ -683,9 +695,10 @@ public final class MysqlAgent implements OcfAgent {
         }
     }
 
-    private void apply(MonitorVerdict v) {
+    /** Carries out the verdict's repair; returns why this node cannot follow the primary, if that is the case. */
+    private Optional<String> apply(MonitorVerdict v) {
         if (v.repair() == MonitorVerdict.Repair.NONE) {
-            return;
+            return Optional.empty();
         }
         try (SqlSession s = io.sql().connect("127.0.0.1", port(), credentials().admin(), deadline.atMost(15_000))) {
             Dialect d = dialect(s);
@@ -701,9 +714,12 @@ public final class MysqlAgent implements OcfAgent {
                 }
                 default -> { }
             }
+        } catch (Diverged e) {
+            return Optional.of(e.getMessage());
         } catch (SqlException | OcfException e) {
             log.error("monitor: repair " + v.repair() + " failed: " + e.getMessage());
         }
+        return Optional.empty();
     }
 
     private int exitOf(MonitorVerdict v) {
@@ -1079,7 +1095,7 @@ public final class MysqlAgent implements OcfAgent {
             if (mi.isPresent() && !mi.get().node().equals(localNode()) && !followsPrimary(st, mi.get())) {
                 try {
                     repoint(s, d, st, mi.get().node());
-                } catch (OcfException | SqlException e) {
+                } catch (OcfException | SqlException | Diverged e) {
                     // demoted all the same (read-only, clients gone); whether it may follow is start's question
                     log.warn("demote: " + e.getMessage());
                 }
@@ -1115,7 +1131,7 @@ public final class MysqlAgent implements OcfAgent {
                 }
                 repoint(s, d, st, primary);
             }
-        } catch (OcfException | SqlException e) {
+        } catch (OcfException | SqlException | Diverged e) {
             // notify results are ignored by Pacemaker: the monitor repairs what this could not do
             log.error("notify: repointing to " + primary + " failed: " + e.getMessage());
         }
@@ -1147,7 +1163,7 @@ public final class MysqlAgent implements OcfAgent {
             // it was a primary: it may follow the new one only if it holds nothing the new one lacks
             List<String> extra = Lineage.notInPrimary(everything(st), binlogStateOf(ep, d));
             if (!extra.isEmpty()) {
-                throw OcfException.generic("not replicating from " + primary + ": this node has transactions it lacks: "
+                throw new Diverged("not replicating from " + primary + ": this node has transactions it lacks: "
                         + String.join("; ", extra) + ". Rebuild this node from the primary");
             }
         }

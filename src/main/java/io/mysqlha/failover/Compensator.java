@@ -676,7 +676,7 @@ public final class Compensator {
                 step.put("before", mine.text()).put("primary_pos", theirs.text());
                 if (!CompensationPlan.covers(CompensationPlan.union(theirs, p.state().currentPos()), mine)) {
                     step.put("error", "errant transactions").write();
-                    throw OcfException.generic("this node applied transactions the new primary " + primary
+                    throw new Diverged("this node applied transactions the new primary " + primary
                             + " lacks (" + mine.text() + " against " + theirs.text() + "): it must be rebuilt or its "
                             + "extra transactions reconciled by hand; refusing to replicate from " + primary);
                 }

@@ -101,7 +101,12 @@ class DemotedOldPrimaryIT {
         sb.exec("n2", "INSERT INTO app.t VALUES (3)");
         await().atMost(30, TimeUnit.SECONDS).until(() -> "2".equals(sb.scalar("n3", "SELECT COUNT(*) FROM app.t")));
 
-        // n1 holds the commit nobody acknowledged: it is refused until an operator rebuilds it
+        // n1 holds the commit nobody acknowledged: its monitor fails (a replica that replicates nothing must not
+        // look healthy in crm_mon), and it is refused until an operator rebuilds it
+        Sandbox.Run monitor = sb.agent("n1", "monitor");
+        assertEquals(1, monitor.rc(), monitor.toString());
+        assertTrue(monitor.stderr().contains("this node has transactions it lacks")
+                && monitor.stderr().contains("Rebuild this node"), monitor.stderr());
         ok("n1", "stop", Map.of());
         Sandbox.Run start = sb.agent("n1", "start");
         assertEquals(1, start.rc(), start.toString());
