@@ -316,7 +316,10 @@ public final class MysqlAgent implements OcfAgent {
         CrashGuard.LastEnd lastEnd = lastEnd(pid.isPresent());
         Optional<MasterInfo> mi = masterInfo();
         if (pid.isEmpty()) {
-            spawnServer(mi.isPresent() && !mi.get().node().equals(localNode()));
+            // not in file/position mode: its compensation maps the old primary's binlog coordinates as they
+            // were, and a cut binlog would no longer hold them (GTID positioning re-fetches what was cut)
+            spawnServer(mi.isPresent() && !mi.get().node().equals(localNode())
+                    && !"filepos".equals(p.str("compensation_mode")));
         } else {
             log.info("start: server already running (pid " + pid.getAsLong() + ")");
         }

@@ -73,6 +73,10 @@ public final class OcfCommand implements Callable<Integer> {
         } catch (UncheckedIOException e) {
             log.exitReason(e.getMessage());
             return OcfExit.ERR_GENERIC.code();
+        } catch (io.mysqlha.port.SqlException e) {
+            // the server's answer (or its silence) says it all: no class name in crm_mon's 128 characters
+            log.exitReason(action + " failed: " + e.getMessage());
+            return OcfExit.ERR_GENERIC.code();
         } catch (RuntimeException e) {
             log.exitReason(action + " failed: " + e);
             return OcfExit.ERR_GENERIC.code();
