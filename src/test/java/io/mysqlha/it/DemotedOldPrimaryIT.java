@@ -11,7 +11,6 @@ import java.nio.file.Files;
 import java.sql.SQLException;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
@@ -75,13 +74,7 @@ class DemotedOldPrimaryIT {
         sb.exec("n2", "STOP SLAVE IO_THREAD");
         sb.exec("n3", "STOP SLAVE IO_THREAD");
         String before = sb.scalar("n1", "SELECT @@gtid_binlog_pos");
-        CompletableFuture<Void> write = CompletableFuture.runAsync(() -> {
-            try {
-                sb.exec("n1", "INSERT INTO app.t VALUES (2)");
-            } catch (SQLException e) {
-                throw new CompletionException(e);
-            }
-        });
+        CompletableFuture<Void> write = sb.execAsync("n1", "INSERT INTO app.t VALUES (2)");
         await().atMost(10, TimeUnit.SECONDS).until(() -> !before.equals(sb.scalar("n1", "SELECT @@gtid_binlog_pos")));
         assertFalse(write.isDone(), "the commit must wait for an ACK");
 
@@ -120,13 +113,7 @@ class DemotedOldPrimaryIT {
         // after the first test: n2 primary, n3 its replica, n1 refused and stopped
         sb.exec("n3", "STOP SLAVE IO_THREAD");
         String before = sb.scalar("n2", "SELECT @@gtid_binlog_pos");
-        CompletableFuture<Void> write = CompletableFuture.runAsync(() -> {
-            try {
-                sb.exec("n2", "INSERT INTO app.t VALUES (4)");
-            } catch (SQLException e) {
-                throw new CompletionException(e);
-            }
-        });
+        CompletableFuture<Void> write = sb.execAsync("n2", "INSERT INTO app.t VALUES (4)");
         await().atMost(10, TimeUnit.SECONDS).until(() -> !before.equals(sb.scalar("n2", "SELECT @@gtid_binlog_pos")));
         assertFalse(write.isDone(), "the commit must wait for an ACK");
         long pid = sb.pid("n2");
@@ -140,13 +127,7 @@ class DemotedOldPrimaryIT {
         ok("n2", "stop", Map.of());
         ok("n3", "promote", Map.of());
         // no replica runs to ACK it yet (semi-sync never degrades to async): it waits for n2
-        CompletableFuture<Void> next = CompletableFuture.runAsync(() -> {
-            try {
-                sb.exec("n3", "INSERT INTO app.t VALUES (5)");
-            } catch (SQLException e) {
-                throw new CompletionException(e);
-            }
-        });
+        CompletableFuture<Void> next = sb.execAsync("n3", "INSERT INTO app.t VALUES (5)");
 
         // n2 comes back: crash recovery in the replica role cut the commit nobody acknowledged
         Sandbox.Run start = sb.agent("n2", "start");
