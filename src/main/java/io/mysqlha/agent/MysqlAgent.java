@@ -315,11 +315,11 @@ public final class MysqlAgent implements OcfAgent {
         OptionalLong pid = io.mysqld().runningPid();
         CrashGuard.LastEnd lastEnd = lastEnd(pid.isPresent());
         Optional<MasterInfo> mi = masterInfo();
+        boolean anotherPrimary = mi.isPresent() && !mi.get().node().equals(localNode());
         if (pid.isEmpty()) {
             // not in file/position mode: its compensation maps the old primary's binlog coordinates as they
             // were, and a cut binlog would no longer hold them (GTID positioning re-fetches what was cut)
-            spawnServer(mi.isPresent() && !mi.get().node().equals(localNode())
-                    && !"filepos".equals(p.str("compensation_mode")));
+            spawnServer(anotherPrimary && !"filepos".equals(p.str("compensation_mode")));
         } else {
             log.info("start: server already running (pid " + pid.getAsLong() + ")");
         }
@@ -343,10 +343,10 @@ public final class MysqlAgent implements OcfAgent {
                 throw e;
             }
             io.state().write(LIFECYCLE_FILE, CrashGuard.running(bootId(), io.mysqld().runningPid().orElse(0)));
-            if (mi.isPresent() && !mi.get().node().equals(localNode())) {
+            if (anotherPrimary) {
                 if (!followsPrimary(st, mi.get())) {
                     try {
-                        repoint(s, d, st, mi.get().node());
+                        repoint(s, d, st, mi.get().node(), mi.get().node());
                     } catch (Diverged e) {
                         io.state().write(LIFECYCLE_FILE, CrashGuard.refused(bootId(), e.getMessage()));
                         throw OcfException.generic(e.getMessage());
@@ -621,7 +621,7 @@ public final class MysqlAgent implements OcfAgent {
             throw e;
         }
         Observation o = observe();
-        Optional<String> diverged = apply(o.verdict());
+        Optional<String> diverged = apply(o);
         publish(o.verdict(), o.state());
         if (diverged.isPresent()) {
             // permanent until a rebuild: a failure Pacemaker shows (and answers with stop, then a start that
@@ -638,7 +638,7 @@ public final class MysqlAgent implements OcfAgent {
     }
 
     /** What the monitor saw and concluded. */
-    record Observation(MonitorVerdict verdict, InstanceState state) {
+    record Observation(MonitorVerdict verdict, InstanceState state, Optional<MasterInfo> masterInfo) {
     }
 
     /** Gathers the facts and analyses them. */
@@ -682,7 +682,7 @@ public final class MysqlAgent implements OcfAgent {
         MonitorVerdict v = MonitorAnalyzer.analyze(new MonitorFacts(alive, datadir, probe, err, st, marker, mi,
                 localNode(), sources, p.integer("max_lag"), p.bool("semisync") && isHaNode(), diskFull()));
         logVerdict(v);
-        return new Observation(v, st);
+        return new Observation(v, st, mi);
     }
 
     private void logVerdict(MonitorVerdict v) {
@@ -699,7 +699,8 @@ public final class MysqlAgent implements OcfAgent {
     }
 
     /** Carries out the verdict's repair; returns why this node cannot follow the primary, if that is the case. */
-    private Optional<String> apply(MonitorVerdict v) {
+    private Optional<String> apply(Observation o) {
+        MonitorVerdict v = o.verdict();
         if (v.repair() == MonitorVerdict.Repair.NONE) {
             return Optional.empty();
         }
@@ -711,9 +712,10 @@ public final class MysqlAgent implements OcfAgent {
                     makeReadOnly(s, d);
                 }
                 case REPOINT -> {
-                    MasterInfo mi = masterInfo().orElseThrow();
+                    // the master-info the verdict was drawn from (observe read it a moment ago)
+                    MasterInfo mi = o.masterInfo().orElseThrow();
                     log.warn("monitor: " + v.reason() + "; repointing to " + mi.node());
-                    repoint(s, d, readState(s, d), mi.node());
+                    repoint(s, d, readState(s, d), mi.node(), mi.node());
                 }
                 default -> { }
             }
@@ -875,12 +877,13 @@ public final class MysqlAgent implements OcfAgent {
             // Before anything else, the old primary loses its ACKs: semi-sync then blocks its commits, so an
             // isolated old primary can acknowledge nothing from here on.
             MasterInfo prev = masterInfo().orElse(null);
-            Map<String, Position> peers = isolateOldPrimary(d, prev == null ? null : prev.node());
+            String oldPrimary = prev == null ? null : prev.node();
+            Map<String, Position> peers = isolateOldPrimary(d, oldPrimary);
             if (st.replica().configured()) {
                 drainRelayLog(s, d);
                 // log compensation: afterwards no reachable peer holds anything this node lacks, unless it failed
                 try {
-                    compensator(prev == null ? null : prev.node()).beforePromote(s, d, deadline);
+                    compensator(oldPrimary).beforePromote(s, d, deadline);
                 } catch (io.mysqlha.failover.CompensationRefused e) {
                     lowerScore();
                     throw OcfException.generic(e.getMessage() + "; this node's promotion score is lowered");
@@ -1097,7 +1100,7 @@ public final class MysqlAgent implements OcfAgent {
             Optional<MasterInfo> mi = masterInfo();
             if (mi.isPresent() && !mi.get().node().equals(localNode()) && !followsPrimary(st, mi.get())) {
                 try {
-                    repoint(s, d, st, mi.get().node());
+                    repoint(s, d, st, mi.get().node(), mi.get().node());
                 } catch (OcfException | SqlException | Diverged e) {
                     // demoted all the same (read-only, clients gone); whether it may follow is start's question
                     log.warn("demote: " + e.getMessage());
@@ -1132,7 +1135,7 @@ public final class MysqlAgent implements OcfAgent {
                     log.warn("notify: writable while " + primary + " was promoted; setting read_only");
                     makeReadOnly(s, d);
                 }
-                repoint(s, d, st, primary);
+                repoint(s, d, st, primary, masterInfo().map(MasterInfo::node).orElse(null));
             }
         } catch (OcfException | SqlException | Diverged e) {
             // notify results are ignored by Pacemaker: the monitor repairs what this could not do
@@ -1156,8 +1159,11 @@ public final class MysqlAgent implements OcfAgent {
                 && bin.compareTo(slave) == Order.AHEAD;
     }
 
-    /** Makes this server replicate from {@code primary} with GTID positioning. */
-    void repoint(SqlSession s, Dialect d, InstanceState st, String primary) {
+    /**
+     * Makes this server replicate from {@code primary} with GTID positioning. {@code recorded}: the node
+     * master-info names (null when none), as the caller already read it, for log compensation.
+     */
+    void repoint(SqlSession s, Dialect d, InstanceState st, String primary, String recorded) {
         if (primary.equals(localNode())) {
             return;
         }
@@ -1186,7 +1192,7 @@ public final class MysqlAgent implements OcfAgent {
             exec(s, d.enableReplicaSemiSync(true));
         }
         Credential repl = credentials().replication();
-        Compensator compensation = compensator(masterInfo().map(MasterInfo::node).orElse(null));
+        Compensator compensation = compensator(recorded);
         Optional<BinlogCoordinates> at = compensation.beforeRepoint(s, d, st, primary, deadline);
         if (at.isPresent()) {
             s.executeSecret(d.changeSourceCoordinates(ep.host(), ep.port(), repl.user(), repl.password(), at.get(), 1),
