@@ -14,7 +14,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Properties;
 
-/** SQL sessions over MySQL Connector/J, tuned for one short-lived process per action. */
+/** SQL sessions over MySQL Connector/J, tuned for short sessions (one per action and server). */
 public final class JdbcSqlConnector implements SqlConnector {
 
     @Override

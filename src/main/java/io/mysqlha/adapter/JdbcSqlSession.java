@@ -57,6 +57,8 @@ final class JdbcSqlSession implements SqlSession {
             return rows;
         } catch (SQLException e) {
             throw JdbcSqlConnector.classify(e, sql);
+        } catch (RuntimeException e) {
+            throw aborted(e, sql);
         }
     }
 
@@ -66,7 +68,27 @@ final class JdbcSqlSession implements SqlSession {
             st.execute(sql);
         } catch (SQLException e) {
             throw JdbcSqlConnector.classify(e, sql);
+        } catch (RuntimeException e) {
+            throw aborted(e, sql);
         }
+    }
+
+    /**
+     * When the network timeout fires, Connector/J (8.4) aborts the connection and may then fail with a
+     * NullPointerException while stopping its query timer: that is a timeout, and is reported as one.
+     */
+    private RuntimeException aborted(RuntimeException e, String what) {
+        if (e instanceof SqlException) {
+            return e;
+        }
+        try {
+            if (conn.isClosed()) {
+                return new SqlException(SqlException.Kind.TIMEOUT, 0, what + ": no answer in time (connection closed)", e);
+            }
+        } catch (SQLException closed) {
+            return new SqlException(SqlException.Kind.TIMEOUT, 0, what + ": no answer in time (connection closed)", e);
+        }
+        return e;
     }
 
     @Override
@@ -77,6 +99,10 @@ final class JdbcSqlSession implements SqlSession {
             // the server's message may quote the statement: keep only the code
             throw new SqlException(JdbcSqlConnector.classify(e, description).kind(), e.getErrorCode(),
                     description + " failed (error " + e.getErrorCode() + ", SQLSTATE " + e.getSQLState() + ")", null);
+        } catch (RuntimeException e) {
+            RuntimeException r = aborted(e, description);
+            throw r instanceof SqlException ? new SqlException(SqlException.Kind.TIMEOUT, 0, description
+                    + ": no answer in time (connection closed)", null) : new IllegalStateException(description + " failed");
         }
     }
 

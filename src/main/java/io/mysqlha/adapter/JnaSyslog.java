@@ -1,7 +1,9 @@
 package io.mysqlha.adapter;
 
 import com.sun.jna.Library;
+import com.sun.jna.Memory;
 import com.sun.jna.Native;
+import com.sun.jna.Pointer;
 import io.mysqlha.ocf.OcfLog;
 
 import java.util.Locale;
@@ -18,20 +20,28 @@ public final class JnaSyslog implements OcfLog.Syslog {
             Map.entry("local5", 21 << 3), Map.entry("local6", 22 << 3), Map.entry("local7", 23 << 3));
 
     interface CLib extends Library {
-        void openlog(String ident, int option, int facility);
+        void openlog(Pointer ident, int option, int facility);
 
         void syslog(int priority, String format, String arg);
     }
 
     private final CLib libc = Native.load("c", CLib.class);
     private String openedTag;
+    /** openlog keeps the pointer it is given: the ident must live as long as it is in use. */
+    private Memory ident;
 
+    /** Synchronized: openlog's ident is process-wide, and the node service logs from many threads. */
     @Override
-    public void log(String facility, String tag, int priority, String line) {
+    public synchronized void log(String facility, String tag, int priority, String line) {
         int fac = FACILITIES.getOrDefault(facility.toLowerCase(Locale.ROOT), 3 << 3);
         if (!tag.equals(openedTag)) {
             // LOG_PID is not used: the tag carries the pid, as ocf_log's does
-            libc.openlog(tag, 0, fac);
+            byte[] b = tag.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            Memory m = new Memory(b.length + 1L);
+            m.write(0, b, 0, b.length);
+            m.setByte(b.length, (byte) 0);
+            libc.openlog(m, 0, fac);
+            ident = m;
             openedTag = tag;
         }
         libc.syslog(fac | priority, "%s", line);

@@ -13,18 +13,21 @@ import io.mysqlha.ocf.ParamSpec;
 import io.mysqlha.ocf.Params;
 
 import java.util.List;
-import java.util.function.BiFunction;
 import java.util.function.Supplier;
 
 /** The agents the jar provides, and how each is wired to its adapters. */
 final class Agents {
     private Agents() {}
 
+    /** Builds an agent for one action. */
+    interface Factory {
+        OcfAgent create(OcfEnv env, OcfLog log, OcfCommand.Host host);
+    }
+
     /** One agent: its meta-data and its factory. */
-    record Kind(String name, Supplier<String> metaDataXml, String usage, List<ParamSpec> params,
-                BiFunction<OcfEnv, OcfLog, OcfAgent> factory) {
-        OcfAgent create(OcfEnv env, OcfLog log) {
-            return factory.apply(env, log);
+    record Kind(String name, Supplier<String> metaDataXml, String usage, List<ParamSpec> params, Factory factory) {
+        OcfAgent create(OcfEnv env, OcfLog log, OcfCommand.Host host) {
+            return factory.create(env, log, host);
         }
 
         String metaData() {
@@ -33,16 +36,16 @@ final class Agents {
     }
 
     static final Kind MYSQL = new Kind("mysql", MysqlAgent::metaData,
-            "start|stop|monitor|promote|demote|notify|validate-all|meta-data", MysqlParams.PARAMS, (env, log) -> {
+            "start|stop|monitor|promote|demote|notify|validate-all|meta-data", MysqlParams.PARAMS, (env, log, host) -> {
                 Params p = Params.resolve(env, MysqlParams.PARAMS);
                 return new MysqlAgent(env, log, p, OcfCommand.mysqlPorts(env, p));
             });
 
     static final Kind VIP = new Kind("vip", VipAgent::metaData, "start|stop|monitor|validate-all|meta-data",
-            VipParams.PARAMS, (env, log) -> new VipAgent(env, log, OcfCommand.vipPorts()));
+            VipParams.PARAMS, (env, log, host) -> new VipAgent(env, log, OcfCommand.vipPorts(host)));
 
     static final Kind LVS = new Kind("lvs", LvsAgent::metaData, "start|stop|monitor|validate-all|meta-data",
-            LvsParams.PARAMS, LvsWiring::create);
+            LvsParams.PARAMS, (env, log, host) -> LvsWiring.create(env, log));
 
     static Kind kind(String name) {
         return switch (name) {

@@ -46,7 +46,26 @@ public final class OcfCommand implements Callable<Integer> {
         return run(agent, action, System.getenv(), System.out, System.err);
     }
 
+    /** Work a VIP start leaves to finish after it has answered: see {@link VipAgent.Background}. */
+    interface Later {
+        void run(String agent, String action, Map<String, String> env);
+    }
+
+    /**
+     * Where an action runs: in a fresh JVM of its own (the fallback, {@link #PROCESS}) or in the node service,
+     * which passes the shim's pid for the log tag, one shared syslog, and runs deferred work on its threads.
+     */
+    record Host(long pid, java.util.function.Supplier<OcfLog.Syslog> syslog, Later later) {
+        static final Host PROCESS = new Host(ProcessHandle.current().pid(), JnaSyslog::new,
+                (agent, action, env) -> io.mysqlha.adapter.DetachedSelf.spawn(List.of("ocf", agent, action), env));
+    }
+
     static int run(String agent, String action, Map<String, String> environment, PrintStream out, PrintStream err) {
+        return run(agent, action, environment, out, err, Host.PROCESS);
+    }
+
+    static int run(String agent, String action, Map<String, String> environment, PrintStream out, PrintStream err,
+                   Host host) {
         OcfEnv env = OcfEnv.of(environment);
         Agents.Kind kind = Agents.kind(agent);
         if (kind == null) {
@@ -63,10 +82,10 @@ public final class OcfCommand implements Callable<Integer> {
             out.println("usage: " + agent + " {" + kind.usage() + "}");
             return OcfExit.SUCCESS.code();
         }
-        OcfLog log = new OcfLog("mysqlha-" + agent + "(" + env.resourceName() + ")[" + ProcessHandle.current().pid()
-                + "]", env, JnaSyslog::new, err);
+        OcfLog log = new OcfLog("mysqlha-" + agent + "(" + env.resourceName() + ")[" + host.pid() + "]", env,
+                host.syslog(), err);
         try {
-            return kind.create(env, log).run(action);
+            return kind.create(env, log, host).run(action);
         } catch (OcfException e) {
             log.exitReason(e.getMessage());
             return e.exit().code();
@@ -93,16 +112,15 @@ public final class OcfCommand implements Callable<Integer> {
                 Clock.SYSTEM, () -> CredentialsFile.load(Path.of(p.str("credentials_file"))));
     }
 
-    static VipAgent.Ports vipPorts() {
+    static VipAgent.Ports vipPorts(Host host) {
         // the packet socket (and with it JNA's native library) is created only when ARP is sent
         return new VipAgent.Ports(new ProcessCommandRunner(), new SysfsNetDevices(), () -> new JnaPacketSocket(),
-                Clock.SYSTEM, (action, env) -> io.mysqlha.adapter.DetachedSelf.spawn(List.of("ocf", "vip", action), env));
+                Clock.SYSTEM, (action, env) -> host.later().run("vip", action, env));
     }
 
-    /** SQL sessions: the small wire client, Connector/J where a server needs TLS or another auth plugin. */
+    /** SQL sessions: Connector/J (every authentication plugin; warm in the node service). */
     static io.mysqlha.port.SqlConnector sqlConnector() {
-        return new io.mysqlha.adapter.FallbackSqlConnector(new io.mysqlha.adapter.WireSqlConnector(),
-                new JdbcSqlConnector());
+        return new JdbcSqlConnector();
     }
 
     /**

@@ -79,8 +79,8 @@ class MySqlContainersIT {
                 }
                 assertFalse(readState(s, d).readOnly());
             }
-            // the agents' own wire client: caching_sha2_password, full authentication over RSA without TLS
-            try (SqlSession w = new io.mysqlha.adapter.WireSqlConnector().connect(c.getHost(), c.getMappedPort(3306),
+            // the agents' SQL sessions: caching_sha2_password
+            try (SqlSession w = new io.mysqlha.adapter.JdbcSqlConnector().connect(c.getHost(), c.getMappedPort(3306),
                     new Credential("root", c.getPassword()), Deadline.in(Clock.SYSTEM, 30_000))) {
                 assertEquals("1", w.queryRow("SELECT 1 AS one").get("one"));
             }

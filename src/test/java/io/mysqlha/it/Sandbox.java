@@ -35,6 +35,9 @@ public final class Sandbox implements AutoCloseable {
     private final Path basedir;
     private final Map<String, Integer> ports = new LinkedHashMap<>();
     private final Path credentials;
+    private Process service;
+    private Path serviceSocket;
+    private final java.util.concurrent.atomic.AtomicLong agentRuns = new java.util.concurrent.atomic.AtomicLong();
 
     /** A result of one agent action. */
     public record Run(int rc, String stderr, long millis) {
@@ -175,6 +178,12 @@ public final class Sandbox implements AutoCloseable {
         e.put("OCF_RESOURCE_INSTANCE", "db");
         e.put("MYSQLHA_STANDALONE_DIR", root.resolve("cluster").toString());
         e.put("MYSQLHA_NODE", n);
+        // every action through this sandbox's node service when it has one, else in a fresh JVM
+        if (serviceSocket != null) {
+            e.put("MYSQLHA_SOCKET", serviceSocket.toString());
+        } else {
+            e.put("MYSQLHA_SERVICE", "off");
+        }
         e.put("HA_LOGFILE", root.resolve("agent.log").toString());
         Path nd = root.resolve(n);
         e.put("OCF_RESKEY_config", nd.resolve("my.cnf").toString());
@@ -207,7 +216,13 @@ public final class Sandbox implements AutoCloseable {
                 env.put(k, v);
             }
         });
+        agentRuns.incrementAndGet();
         return run(env, basedir.resolve("ra/mysql").toString(), action);
+    }
+
+    /** How many actions {@link #agent} has run. */
+    public long agentRuns() {
+        return agentRuns.get();
     }
 
     public Run agent(String n, String action) {
@@ -313,6 +328,56 @@ public final class Sandbox implements AutoCloseable {
         return Files.exists(f) ? Files.readString(f) : "";
     }
 
+    /**
+     * Starts a node service (ra/mysqlhad) for this sandbox, as a node's supervisor would; from now on the
+     * agent runs go through it (while it answers; after {@link #killService()} they fall back to a JVM).
+     */
+    public Sandbox startService() throws IOException, InterruptedException {
+        Path sock = root.resolve("svc/agent.sock");
+        if (sock.toString().length() > 100) {
+            sock = Path.of("/tmp/mysqlha-it-" + root.getFileName() + "/agent.sock");
+        }
+        ProcessBuilder pb = new ProcessBuilder(basedir.resolve("ra/mysqlhad").toString(), "--socket", sock.toString(),
+                "--overrun-grace-s", "20");
+        pb.redirectErrorStream(true);
+        pb.redirectOutput(ProcessBuilder.Redirect.appendTo(root.resolve("mysqlhad.log").toFile()));
+        service = pb.start();
+        for (int i = 0; i < 200 && !io.mysqlha.service.ServiceClient.answers(sock); i++) {
+            if (!service.isAlive()) {
+                throw new IllegalStateException("mysqlhad exited: " + Files.readString(root.resolve("mysqlhad.log")));
+            }
+            Thread.sleep(50);
+        }
+        serviceSocket = sock;
+        return this;
+    }
+
+    /** SIGKILLs the node service (it leaves its socket file behind, as a crash does). */
+    public void killService() throws InterruptedException {
+        if (service != null) {
+            service.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    public Path serviceSocket() {
+        return serviceSocket;
+    }
+
+    public Process service() {
+        return service;
+    }
+
+    /** How many requests the running node service has accepted, from {@code mysqlha service status}. */
+    public long serviceAccepted() throws IOException {
+        String out = io.mysqlha.service.ServiceClient.call(serviceSocket, new io.mysqlha.service.Protocol.Request(
+                ProcessHandle.current().pid(), List.of("status"), Map.of()), null, null).out();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("requests:\\s+(\\d+) accepted").matcher(out);
+        if (!m.find()) {
+            throw new IllegalStateException("no request count in: " + out);
+        }
+        return Long.parseLong(m.group(1));
+    }
+
     @Override
     public void close() {
         for (String n : ports.keySet()) {
@@ -326,6 +391,9 @@ public final class Sandbox implements AutoCloseable {
         try (Stream<ProcessHandle> all = ProcessHandle.allProcesses()) {
             all.filter(h -> h.info().arguments().map(a -> String.join(" ", a).contains(root.toString())).orElse(false))
                     .forEach(ProcessHandle::destroyForcibly);
+        }
+        if (service != null) {
+            service.destroy();
         }
     }
 

@@ -1,7 +1,6 @@
 package io.mysqlha.it;
 
 import io.mysqlha.adapter.JdbcSqlConnector;
-import io.mysqlha.adapter.WireSqlConnector;
 import io.mysqlha.port.Clock;
 import io.mysqlha.port.Credential;
 import io.mysqlha.port.Deadline;
@@ -22,8 +21,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-/** The small wire client against a real mariadbd, and against Connector/J on the same queries. */
-class WireSqlIT {
+/** The agents' SQL sessions (Connector/J) against a real mariadbd: answers as text, errors classified, secrets kept out. */
+class JdbcSqlIT {
     static Sandbox sb;
     static final Credential ADMIN = new Credential(Sandbox.ADMIN, Sandbox.ADMIN_PW);
 
@@ -31,7 +30,7 @@ class WireSqlIT {
     static void up() throws Exception {
         assumeTrue(Sandbox.available(), "mariadb-server is not installed");
         assumeTrue("root".equals(System.getProperty("user.name")), "needs root");
-        sb = new Sandbox("wire", "w1");
+        sb = new Sandbox("jdbc", "w1");
         assertEquals(0, sb.agent("w1", "start").rc());
     }
 
@@ -47,20 +46,19 @@ class WireSqlIT {
     }
 
     @Test
-    void sameAnswersAsConnectorJ() {
-        String[] queries = {"SELECT @@version AS v, NULL AS n, 42 AS i, '' AS e, 'ünï' AS u",
-            "SHOW SLAVE STATUS", "SHOW GLOBAL VARIABLES LIKE 'gtid%'", "SELECT @@gtid_binlog_pos, @@read_only",
-            "SELECT REPEAT('x', 70000) AS big"};
-        try (SqlSession w = open(new WireSqlConnector(), ADMIN); SqlSession j = open(new JdbcSqlConnector(), ADMIN)) {
-            for (String q : queries) {
-                assertEquals(j.query(q), w.query(q), q);
-            }
-            Map<String, String> row = w.queryRow("SELECT NULL AS n, 'a' AS s");
+    void answersAsText() {
+        try (SqlSession w = open(new JdbcSqlConnector(), ADMIN)) {
+            Map<String, String> row = w.queryRow("SELECT NULL AS n, 'a' AS s, 42 AS i, '' AS e, 'ünï' AS u");
             assertNull(row.get("n"));
+            assertEquals("a", row.get("s"));
+            assertEquals("42", row.get("i"));
+            assertEquals("", row.get("e"));
+            assertEquals("ünï", row.get("u"));
+            assertEquals(70000, w.queryRow("SELECT REPEAT('x', 70000) AS big").get("big").length());
             assertTrue(w.serverVersion().contains("MariaDB"), w.serverVersion());
             w.execute("CREATE DATABASE IF NOT EXISTS wire_t");
             w.execute("CREATE TABLE IF NOT EXISTS wire_t.x (id INT PRIMARY KEY)");
-            w.execute("INSERT INTO wire_t.x VALUES (1)");
+            w.execute("INSERT IGNORE INTO wire_t.x VALUES (1)");
             SqlException dup = assertThrows(SqlException.class, () -> w.execute("INSERT INTO wire_t.x VALUES (1)"));
             assertEquals(1062, dup.errorCode());
             assertEquals(List.of(Map.of("id", "1")), w.query("SELECT id FROM wire_t.x"), "usable after an error");
@@ -69,7 +67,7 @@ class WireSqlIT {
 
     @Test
     void failuresAreClassified() throws Exception {
-        SqlException denied = assertThrows(SqlException.class, () -> open(new WireSqlConnector(),
+        SqlException denied = assertThrows(SqlException.class, () -> open(new JdbcSqlConnector(),
                 new Credential(Sandbox.ADMIN, "wrong")));
         assertEquals(SqlException.Kind.ACCESS, denied.kind());
         assertEquals(1045, denied.errorCode());
@@ -77,10 +75,10 @@ class WireSqlIT {
         try (ServerSocket s = new ServerSocket(0)) {
             closed = s.getLocalPort();
         }
-        SqlException refused = assertThrows(SqlException.class, () -> new WireSqlConnector().connect("127.0.0.1",
+        SqlException refused = assertThrows(SqlException.class, () -> new JdbcSqlConnector().connect("127.0.0.1",
                 closed, ADMIN, Deadline.in(Clock.SYSTEM, 2_000)));
         assertEquals(SqlException.Kind.REFUSED, refused.kind());
-        try (SqlSession w = open(new WireSqlConnector(), ADMIN)) {
+        try (SqlSession w = open(new JdbcSqlConnector(), ADMIN)) {
             w.bound(Deadline.in(Clock.SYSTEM, 500));
             long t0 = System.nanoTime();
             SqlException slow = assertThrows(SqlException.class, () -> w.query("SELECT SLEEP(5)"));
@@ -91,7 +89,7 @@ class WireSqlIT {
 
     @Test
     void secretsStayOutOfErrors() {
-        try (SqlSession w = open(new WireSqlConnector(), ADMIN)) {
+        try (SqlSession w = open(new JdbcSqlConnector(), ADMIN)) {
             SqlException e = assertThrows(SqlException.class,
                     () -> w.executeSecret("SELECT * FROM no_such.table_with_pw_s3cr3t", "a secret statement"));
             assertTrue(!e.getMessage().contains("s3cr3t"), e.getMessage());
