@@ -24,7 +24,11 @@ public enum Fault {
     DATADIR_REMOVED("datadir-removed", true, 15, "remove the primary's datadir under the running server"),
     REPLICA_LAG("replica-lag", false, 20, "stop a replica's SQL thread"),
     DISK_FULL("disk-full", true, 20, "fill the primary's datadir filesystem"),
-    SWITCHOVER("switchover", true, 15, "planned switchover: move the promoted role, then clear the constraint");
+    SWITCHOVER("switchover", true, 15, "planned switchover: move the promoted role, then clear the constraint"),
+    KILL_SERVICE_PRIMARY("kill-service-primary", false, 10,
+            "kill -9 the node service on the primary (its supervisor restarts it; actions meanwhile run in fresh JVMs)"),
+    SERVICE_DOWN_KILL_PRIMARY("service-down-kill-primary", true, 15,
+            "stop the node service on every node, then kill -9 the primary's mariadbd: failover through the fallback");
 
     public final String id;
     public final boolean movesPrimary;

@@ -160,6 +160,9 @@ public final class LabTarget implements Target {
         if (verb == Verb.FILL_DISK || verb == Verb.FREE_DISK) {
             return "1".equals(env.get("LAB_DISK_IMAGES"));
         }
+        if (verb == Verb.KILL_SERVICE || verb == Verb.STOP_SERVICE || verb == Verb.START_SERVICE) {
+            return !"0".equals(env.get("LAB_SERVICE"));
+        }
         return EnumSet.allOf(Verb.class).contains(verb);
     }
 

@@ -27,6 +27,8 @@ public final class Nemesis {
                     : "no way to power nodes off on " + target.name();
             case DISK_FULL -> target.supports(Target.Verb.FILL_DISK) ? null
                     : "the datadirs are not on their own filesystems (lab up --disk-mb N)";
+            case KILL_SERVICE_PRIMARY, SERVICE_DOWN_KILL_PRIMARY -> target.supports(Target.Verb.STOP_SERVICE) ? null
+                    : "the nodes run no node service (lab up --no-service)";
             default -> null;
         };
     }
@@ -146,6 +148,19 @@ public final class Nemesis {
                 yield i;
             }
             case DISK_FULL -> simple(fault, primary, Target.Verb.FILL_DISK, Target.Verb.FREE_DISK);
+            case KILL_SERVICE_PRIMARY -> simple(fault, primary, Target.Verb.KILL_SERVICE, null);
+            case SERVICE_DOWN_KILL_PRIMARY -> {
+                List<String> all = new ArrayList<>(replicas);
+                all.add(0, primary);
+                Injection i = new Injection(fault, List.of(primary), "node service stopped on " + all
+                        + ", then kill -9 mariadbd on " + primary);
+                i.undo.add(() -> all.forEach(n -> verb(Target.Verb.START_SERVICE, List.of(n))));
+                for (String n : all) {
+                    verbOrFail(i, Target.Verb.STOP_SERVICE, List.of(n));
+                }
+                verbOrFail(i, Target.Verb.KILL_MYSQLD, List.of(primary));
+                yield i;
+            }
             case SWITCHOVER -> {
                 // What an operator types: pcs resource move db <node> --promoted, then pcs resource clear db.
                 // crm_resource is the same call without pcs's own checks (pcs needs pcsd on some versions).

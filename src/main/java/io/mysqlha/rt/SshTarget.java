@@ -242,6 +242,10 @@ public final class SshTarget implements Target {
             case FILL_DISK -> onEach(names, "fallocate -l $(( $(df --output=avail -B1 " + datadir
                     + " | tail -1) - 65536 )) " + datadir + "/rt-disk-full.fill", timeout);
             case FREE_DISK -> onEach(names, "rm -f " + datadir + "/rt-disk-full.fill", timeout);
+            case KILL_SERVICE -> onEach(names, "systemctl kill --signal=KILL mysqlhad", timeout);
+            case STOP_SERVICE -> onEach(names, String.format(undoLater, "systemctl start mysqlhad")
+                    + "systemctl stop mysqlhad", timeout);
+            case START_SERVICE -> onEach(names, "systemctl start mysqlhad", timeout);
             case KILL_NODE, START_NODE -> {
                 Map<String, String> cmds = verb == Verb.KILL_NODE ? powerOff : powerOn;
                 Exec.Result last = new Exec.Result(0, "", "", false);

@@ -67,7 +67,8 @@ public interface Target {
         KILL_MYSQLD("kill-mysqld"), KILL_NODE("kill-node"), START_NODE("start-node"), PARTITION("partition"),
         HEAL("heal"), LINK_DOWN("link-down"), LINK_UP("link-up"), FREEZE("freeze"), THAW("thaw"),
         STOP_CLUSTER_DAEMONS("stop-cluster-daemons"), START_CLUSTER_DAEMONS("start-cluster-daemons"),
-        FILL_DISK("fill-disk"), FREE_DISK("free-disk");
+        FILL_DISK("fill-disk"), FREE_DISK("free-disk"), KILL_SERVICE("kill-service"), STOP_SERVICE("stop-service"),
+        START_SERVICE("start-service");
 
         public final String word;
 
