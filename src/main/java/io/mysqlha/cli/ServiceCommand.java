@@ -48,9 +48,11 @@ public final class ServiceCommand {
         @Override
         public Integer call() throws Exception {
             Path sock = socket != null ? socket : defaultSocket();
+            Thread.setDefaultUncaughtExceptionHandler((t, e) -> log("unexpected error in " + t.getName() + ": " + e));
             try (NodeService s = serve(sock, graceS * 1000)) {
                 CountDownLatch stop = new CountDownLatch(1);
                 Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                    log("stopping (signalled): no new requests; actions in flight end with the process");
                     try {
                         s.close();
                     } catch (IOException e) {
