@@ -24,7 +24,7 @@ class PackagingIT {
         assertEquals(0, build.rc(), build.toString());
         Path deb;
         try (var s = Files.list(TOP.resolve("target"))) {
-            deb = s.filter(p -> p.getFileName().toString().endsWith("_all.deb")).findFirst().orElseThrow();
+            deb = s.filter(p -> p.getFileName().toString().endsWith(".deb")).findFirst().orElseThrow();
         }
         Path root = tmp.resolve("root");
         Sandbox.sh("dpkg-deb", "-x", deb.toString(), root.toString());
@@ -56,7 +56,7 @@ class PackagingIT {
         assertEquals(0, build.rc(), build.toString());
         Path rpm;
         try (var s = Files.list(TOP.resolve("target"))) {
-            rpm = s.filter(p -> p.getFileName().toString().endsWith(".noarch.rpm")).findFirst().orElseThrow();
+            rpm = s.filter(p -> p.getFileName().toString().endsWith(".rpm")).findFirst().orElseThrow();
         }
         Process p = new ProcessBuilder("rpm", "-qlp", rpm.toString()).redirectErrorStream(true).start();
         String files = new String(p.getInputStream().readAllBytes());
