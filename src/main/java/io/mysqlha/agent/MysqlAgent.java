@@ -19,6 +19,7 @@ import io.mysqlha.model.MasterInfo;
 import io.mysqlha.model.Order;
 import io.mysqlha.model.Position;
 import io.mysqlha.model.SemiSync;
+import io.mysqlha.model.TlsSettings;
 import io.mysqlha.model.ReplicaStatus;
 import io.mysqlha.model.ServerVersion;
 import io.mysqlha.ocf.MetaData;
@@ -130,6 +131,7 @@ public final class MysqlAgent implements OcfAgent {
             throw OcfException.configured("max_lag must not be negative (parameter 'max_lag')");
         }
         nodeAddresses();
+        tlsSettings(p);
         credentials();
         if (p.bool("semisync") && p.integer("semisync_timeout_ms") < SemiSync.MIN_SAFE_TIMEOUT_MS) {
             throw OcfException.configured("semisync_timeout_ms=" + p.integer("semisync_timeout_ms") + " lets the "
@@ -150,6 +152,55 @@ public final class MysqlAgent implements OcfAgent {
                 checkRunningPrimarySemiSync();
             }
         }
+    }
+
+    /**
+     * The tls, tls_ca, tls_cert and tls_key parameters, checked: an unknown mode, or a file that is
+     * missing or unreadable, is OCF_ERR_CONFIGURED naming the file and its parameter. (The files' contents
+     * are checked when the first session is opened.)
+     */
+    public static TlsSettings tlsSettings(Params p) {
+        String m = p.str("tls").trim().toLowerCase(java.util.Locale.ROOT);
+        TlsSettings.Mode mode = switch (m) {
+            case "", "off", "false", "no" -> TlsSettings.Mode.OFF;
+            case "verify_ca" -> TlsSettings.Mode.VERIFY_CA;
+            case "verify_identity" -> TlsSettings.Mode.VERIFY_IDENTITY;
+            default -> throw OcfException.configured("tls=" + p.str("tls") + " is not off, verify_ca or "
+                    + "verify_identity (parameter 'tls')");
+        };
+        if (mode == TlsSettings.Mode.OFF) {
+            return TlsSettings.OFF;
+        }
+        Path ca = tlsFile(p, "tls_ca", true);
+        Path cert = tlsFile(p, "tls_cert", false);
+        Path key = tlsFile(p, "tls_key", false);
+        if ((cert == null) != (key == null)) {
+            throw OcfException.configured("tls_cert and tls_key go together: set both or neither (parameters "
+                    + "'tls_cert', 'tls_key')");
+        }
+        return new TlsSettings(mode, ca, cert, key);
+    }
+
+    private static Path tlsFile(Params p, String name, boolean required) {
+        String v = p.str(name).trim();
+        if (v.isEmpty()) {
+            if (required) {
+                throw OcfException.configured(name + " is empty: tls=" + p.str("tls") + " needs the CA file "
+                        + "(parameter '" + name + "')");
+            }
+            return null;
+        }
+        Path f = Path.of(v);
+        if (!f.isAbsolute()) {
+            throw OcfException.configured(name + " " + v + " must be an absolute path (parameter '" + name + "')");
+        }
+        if (!Files.isRegularFile(f)) {
+            throw OcfException.configured(name + " " + v + " does not exist (parameter '" + name + "')");
+        }
+        if (!Files.isReadable(f)) {
+            throw OcfException.configured(name + " " + v + " is not readable (parameter '" + name + "')");
+        }
+        return f;
     }
 
     private void checkCloneMeta() {
@@ -1195,10 +1246,11 @@ public final class MysqlAgent implements OcfAgent {
         Compensator compensation = compensator(recorded);
         Optional<BinlogCoordinates> at = compensation.beforeRepoint(s, d, st, primary, deadline);
         if (at.isPresent()) {
-            s.executeSecret(d.changeSourceCoordinates(ep.host(), ep.port(), repl.user(), repl.password(), at.get(), 1),
+            s.executeSecret(d.changeSourceCoordinates(ep.host(), ep.port(), repl.user(), repl.password(), at.get(), 1,
+                    credentials().tls()),
                     "CHANGE MASTER TO " + ep.text() + " at " + at.get());
         } else {
-            s.executeSecret(d.changeSourceGtid(ep.host(), ep.port(), repl.user(), repl.password(), 1),
+            s.executeSecret(d.changeSourceGtid(ep.host(), ep.port(), repl.user(), repl.password(), 1, credentials().tls()),
                     "CHANGE MASTER TO " + ep.text() + " with GTID");
         }
         s.execute(d.startReplica());

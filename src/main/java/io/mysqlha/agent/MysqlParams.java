@@ -35,6 +35,24 @@ public final class MysqlParams {
                             + "\"password\": ..}, \"replication\": {..}, \"monitor\": {..}}. It must be owned by "
                             + "root with mode 0600. Passwords never appear on a command line, in the CIB or in a "
                             + "log."),
+            ParamSpec.string("tls", "off", "TLS",
+                    "TLS for every connection the agent makes (the local server, the peers at promote and "
+                            + "compensation, the compensation's client tools) and for replication (MASTER_SSL=1 "
+                            + "with tls_ca, tls_cert, tls_key): off (everything in clear, for a network you "
+                            + "trust), verify_ca (the server's certificate must chain to tls_ca and be valid), or "
+                            + "verify_identity (verify_ca, and the certificate must name the address connected "
+                            + "to, in its subjectAltName; MariaDB replication checks the CA only together with "
+                            + "the host name, so use this with MariaDB). With TLS on, passwords only travel "
+                            + "inside a verified TLS session and no server's RSA key is ever asked for."),
+            ParamSpec.string("tls_ca", "", "TLS CA file",
+                    "PEM file of the CA certificate(s) that sign the servers' certificates; the same path on "
+                            + "every node (replication reads it too). Needed with tls on."),
+            ParamSpec.string("tls_cert", "", "TLS client certificate",
+                    "PEM client certificate presented to the servers (accounts that REQUIRE X509), with "
+                            + "tls_key; empty: none."),
+            ParamSpec.string("tls_key", "", "TLS client key",
+                    "PEM private key of tls_cert (unencrypted PKCS#8 or RSA; root-owned, mode 0600, readable "
+                            + "by the server's user for replication). A path only: the key never enters the CIB."),
             ParamSpec.string("node_addresses", "", "Node addresses",
                     "Space-separated node=address pairs giving the address replicas use to reach each node's "
                             + "server. A node not listed is reached by its node name."),

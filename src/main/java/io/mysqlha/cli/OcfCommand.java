@@ -18,6 +18,7 @@ import io.mysqlha.ocf.OcfException;
 import io.mysqlha.ocf.OcfExit;
 import io.mysqlha.ocf.OcfLog;
 import io.mysqlha.ocf.Params;
+import io.mysqlha.model.TlsSettings;
 import io.mysqlha.port.Clock;
 import io.mysqlha.port.Cluster;
 import io.mysqlha.port.CommandRunner;
@@ -106,10 +107,18 @@ public final class OcfCommand implements Callable<Integer> {
         CommandRunner runner = new ProcessCommandRunner();
         Path dir = Path.of(p.str("state_dir"), env.resourceName());
         Cluster cluster = cluster(env, runner);
-        return new MysqlAgent.Ports(cluster, sqlConnector(),
+        // a bad tls parameter is reported by validation, which runs before every action
+        TlsSettings tls;
+        try {
+            tls = MysqlAgent.tlsSettings(p);
+        } catch (io.mysqlha.ocf.OcfException e) {
+            tls = TlsSettings.OFF;
+        }
+        TlsSettings t = tls;
+        return new MysqlAgent.Ports(cluster, new JdbcSqlConnector(t),
                 new ProcMysqld(p.str("binary"), p.str("pid"), p.str("datadir")),
                 new FileLocalState(dir, true), new FileLocalState(dir.resolve("cache"), false), runner,
-                Clock.SYSTEM, () -> CredentialsFile.load(Path.of(p.str("credentials_file"))));
+                Clock.SYSTEM, () -> CredentialsFile.load(Path.of(p.str("credentials_file"))).withTls(t));
     }
 
     static VipAgent.Ports vipPorts(Host host) {

@@ -6,6 +6,7 @@ import io.mysqlha.model.Position;
 import io.mysqlha.model.ReplicaStatus;
 import io.mysqlha.model.SemiSync;
 import io.mysqlha.model.ServerVersion;
+import io.mysqlha.model.TlsSettings;
 
 import java.util.List;
 import java.util.Map;
@@ -57,11 +58,12 @@ public interface Dialect {
      * CHANGE MASTER / CHANGE REPLICATION SOURCE to a primary with GTID auto-positioning. The result holds
      * the replication password: never log it.
      */
-    String changeSourceGtid(String host, int port, String user, String password, int connectRetryS);
+    String changeSourceGtid(String host, int port, String user, String password, int connectRetryS,
+                            TlsSettings tls);
 
     /** Same, at explicit binlog coordinates (file/position mode). Holds the password: never log it. */
     String changeSourceCoordinates(String host, int port, String user, String password,
-                                   BinlogCoordinates at, int connectRetryS);
+                                   BinlogCoordinates at, int connectRetryS, TlsSettings tls);
 
     String startReplica();
 
@@ -102,6 +104,27 @@ public interface Dialect {
     String clientSessionsQuery();
 
     String killConnection(long id);
+
+    /**
+     * The TLS options of CHANGE MASTER / CHANGE REPLICATION SOURCE ({@code prefix} MASTER or SOURCE):
+     * empty when off; otherwise SSL on, the CA, the client certificate and key when given, and the server
+     * certificate's host name verified in verify_identity.
+     */
+    static String replicationTls(String prefix, TlsSettings tls) {
+        if (!tls.enabled()) {
+            return "";
+        }
+        StringBuilder b = new StringBuilder(", ").append(prefix).append("_SSL=1, ").append(prefix).append("_SSL_CA=")
+                .append(quote(tls.ca().toString()));
+        if (tls.cert() != null) {
+            b.append(", ").append(prefix).append("_SSL_CERT=").append(quote(tls.cert().toString()));
+        }
+        if (tls.key() != null) {
+            b.append(", ").append(prefix).append("_SSL_KEY=").append(quote(tls.key().toString()));
+        }
+        b.append(", ").append(prefix).append("_SSL_VERIFY_SERVER_CERT=").append(tls.verifyIdentity() ? 1 : 0);
+        return b.toString();
+    }
 
     /** Quotes a string as an SQL literal. */
     static String quote(String s) {

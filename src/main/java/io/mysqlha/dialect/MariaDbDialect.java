@@ -4,6 +4,7 @@ import io.mysqlha.model.BinlogCoordinates;
 import io.mysqlha.model.MariaGtidPos;
 import io.mysqlha.model.Position;
 import io.mysqlha.model.ServerVersion;
+import io.mysqlha.model.TlsSettings;
 
 import java.util.List;
 import java.util.Map;
@@ -63,19 +64,22 @@ final class MariaDbDialect extends BaseDialect {
     }
 
     @Override
-    public String changeSourceGtid(String host, int port, String user, String password, int connectRetryS) {
+    public String changeSourceGtid(String host, int port, String user, String password, int connectRetryS,
+                                   TlsSettings tls) {
         return "CHANGE MASTER TO MASTER_HOST=" + Dialect.quote(host) + ", MASTER_PORT=" + port
                 + ", MASTER_USER=" + Dialect.quote(user) + ", MASTER_PASSWORD=" + Dialect.quote(password)
-                + ", MASTER_CONNECT_RETRY=" + connectRetryS + ", MASTER_USE_GTID=slave_pos";
+                + ", MASTER_CONNECT_RETRY=" + connectRetryS + ", MASTER_USE_GTID=slave_pos"
+                + Dialect.replicationTls("MASTER", tls);
     }
 
     @Override
     public String changeSourceCoordinates(String host, int port, String user, String password,
-                                          BinlogCoordinates at, int connectRetryS) {
+                                          BinlogCoordinates at, int connectRetryS, TlsSettings tls) {
         return "CHANGE MASTER TO MASTER_HOST=" + Dialect.quote(host) + ", MASTER_PORT=" + port
                 + ", MASTER_USER=" + Dialect.quote(user) + ", MASTER_PASSWORD=" + Dialect.quote(password)
                 + ", MASTER_CONNECT_RETRY=" + connectRetryS + ", MASTER_USE_GTID=no"
-                + ", MASTER_LOG_FILE=" + Dialect.quote(at.file()) + ", MASTER_LOG_POS=" + at.pos();
+                + ", MASTER_LOG_FILE=" + Dialect.quote(at.file()) + ", MASTER_LOG_POS=" + at.pos()
+                + Dialect.replicationTls("MASTER", tls);
     }
 
     @Override

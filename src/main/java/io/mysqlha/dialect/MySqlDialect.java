@@ -4,6 +4,7 @@ import io.mysqlha.model.BinlogCoordinates;
 import io.mysqlha.model.MysqlGtidSet;
 import io.mysqlha.model.Position;
 import io.mysqlha.model.ServerVersion;
+import io.mysqlha.model.TlsSettings;
 
 import java.util.List;
 import java.util.Map;
@@ -78,21 +79,20 @@ class MySqlDialect extends BaseDialect {
     }
 
     @Override
-    public String changeSourceGtid(String host, int port, String user, String password, int connectRetryS) {
+    public String changeSourceGtid(String host, int port, String user, String password, int connectRetryS,
+                                   TlsSettings tls) {
         return "CHANGE MASTER TO MASTER_HOST=" + Dialect.quote(host) + ", MASTER_PORT=" + port
                 + ", MASTER_USER=" + Dialect.quote(user) + ", MASTER_PASSWORD=" + Dialect.quote(password)
-                + ", MASTER_CONNECT_RETRY=" + connectRetryS + ", MASTER_AUTO_POSITION=1"
-                + (version.atLeast(8, 0) ? ", GET_MASTER_PUBLIC_KEY=1" : "");
+                + ", MASTER_CONNECT_RETRY=" + connectRetryS + ", MASTER_AUTO_POSITION=1" + tlsOrKey(tls);
     }
 
     @Override
     public String changeSourceCoordinates(String host, int port, String user, String password,
-                                          BinlogCoordinates at, int connectRetryS) {
+                                          BinlogCoordinates at, int connectRetryS, TlsSettings tls) {
         return "CHANGE MASTER TO MASTER_HOST=" + Dialect.quote(host) + ", MASTER_PORT=" + port
                 + ", MASTER_USER=" + Dialect.quote(user) + ", MASTER_PASSWORD=" + Dialect.quote(password)
                 + ", MASTER_CONNECT_RETRY=" + connectRetryS + ", MASTER_AUTO_POSITION=0"
-                + ", MASTER_LOG_FILE=" + Dialect.quote(at.file()) + ", MASTER_LOG_POS=" + at.pos()
-                + (version.atLeast(8, 0) ? ", GET_MASTER_PUBLIC_KEY=1" : "");
+                + ", MASTER_LOG_FILE=" + Dialect.quote(at.file()) + ", MASTER_LOG_POS=" + at.pos() + tlsOrKey(tls);
     }
 
     @Override
@@ -148,5 +148,16 @@ class MySqlDialect extends BaseDialect {
     @Override
     public String clientSessionsQuery() {
         return super.clientSessionsQuery().replace("information_schema.PROCESSLIST", "performance_schema.processlist");
+    }
+
+    /**
+     * With TLS the password travels inside the verified session; without it (8.0+: caching_sha2_password)
+     * the replica asks the source for its RSA key, as before.
+     */
+    private String tlsOrKey(TlsSettings tls) {
+        if (tls.enabled()) {
+            return Dialect.replicationTls("MASTER", tls);
+        }
+        return version.atLeast(8, 0) ? ", GET_MASTER_PUBLIC_KEY=1" : "";
     }
 }

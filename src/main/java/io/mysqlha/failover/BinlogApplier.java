@@ -1,6 +1,7 @@
 package io.mysqlha.failover;
 
 import io.mysqlha.model.BinlogCoordinates;
+import io.mysqlha.model.TlsSettings;
 import io.mysqlha.port.CommandRunner;
 import io.mysqlha.port.Credential;
 import io.mysqlha.port.Deadline;
@@ -21,8 +22,11 @@ final class BinlogApplier {
     private final String client;
     private final String binlogTool;
     private final boolean mariadb;
+    private final TlsSettings tls;
 
-    BinlogApplier(CommandRunner runner, LocalState state, String client, String binlogTool, boolean mariadb) {
+    BinlogApplier(CommandRunner runner, LocalState state, String client, String binlogTool, boolean mariadb,
+                  TlsSettings tls) {
+        this.tls = tls;
         this.runner = runner;
         this.state = state;
         this.client = client;
@@ -89,13 +93,37 @@ final class BinlogApplier {
 
     private CommandRunner.Result withOptionFile(Credential admin, WithFile body) {
         String name = "compensation-client.cnf";
-        state.write(name, "[client]\nuser=" + optionValue(admin.user()) + "\npassword="
-                + optionValue(admin.password()) + "\n");
+        state.write(name, optionFile(admin, tls, mariadb));
         try {
             return body.run(state.path(name));
         } finally {
             state.delete(name);
         }
+    }
+
+    /**
+     * The client tools' [client] group: the account, and with TLS the same CA, certificate and
+     * verification as the agents' own sessions (the tools' --ssl-verify-server-cert checks the chain
+     * and the host name), so the password never crosses the network in clear.
+     */
+    static String optionFile(Credential admin, TlsSettings tls, boolean mariadb) {
+        StringBuilder b = new StringBuilder("[client]\nuser=").append(optionValue(admin.user()))
+                .append("\npassword=").append(optionValue(admin.password())).append('\n');
+        if (tls.enabled()) {
+            // MySQL 8's tools know ssl-mode only; MariaDB's know ssl and ssl-verify-server-cert
+            b.append(mariadb ? "ssl\n" : "ssl-mode=" + (tls.verifyIdentity() ? "VERIFY_IDENTITY" : "VERIFY_CA") + "\n");
+            b.append("ssl-ca=").append(optionValue(tls.ca().toString())).append('\n');
+            if (tls.cert() != null) {
+                b.append("ssl-cert=").append(optionValue(tls.cert().toString())).append('\n');
+            }
+            if (tls.key() != null) {
+                b.append("ssl-key=").append(optionValue(tls.key().toString())).append('\n');
+            }
+            if (mariadb && tls.verifyIdentity()) {
+                b.append("ssl-verify-server-cert\n");
+            }
+        }
+        return b.toString();
     }
 
     /** Option-file values are quoted so that '#', spaces and quotes survive. */

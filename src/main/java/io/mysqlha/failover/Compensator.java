@@ -316,7 +316,7 @@ public final class Compensator {
         }
         var repl = io.credentials().replication();
         me.session().executeSecret(d.changeSourceGtid(src.node().host(), src.node().port(), repl.user(),
-                repl.password(), 1), "CHANGE MASTER TO " + src.node().text() + " with GTID");
+                repl.password(), 1, io.credentials().tls()), "CHANGE MASTER TO " + src.node().text() + " with GTID");
         me.session().execute(d.startReplica());
         Deadline bound = deadline.reserve(10_000);
         InstanceState now = before;
@@ -641,7 +641,7 @@ public final class Compensator {
     private BinlogApplier applier(Server me) {
         boolean maria = me.dialect().version().isMariaDb();
         return new BinlogApplier(io.runner(), io.state(), cfg.clientBinary(),
-                BinlogApplier.binlogToolFor(cfg.clientBinary(), maria), maria);
+                BinlogApplier.binlogToolFor(cfg.clientBinary(), maria), maria, io.credentials().tls());
     }
 
     // ------------------------------------------------------------------ repoint (every other node)

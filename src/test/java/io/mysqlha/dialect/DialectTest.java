@@ -1,5 +1,6 @@
 package io.mysqlha.dialect;
 
+import io.mysqlha.model.TlsSettings;
 import io.mysqlha.model.BinlogCoordinates;
 import io.mysqlha.model.InstanceState;
 import io.mysqlha.model.MariaGtidPos;
@@ -116,7 +117,7 @@ class DialectTest {
         assertEquals("SHOW REPLICA STATUS", d.replicaStatusQuery());
         assertEquals("SHOW BINARY LOG STATUS", d.primaryStatusQuery());
         assertEquals("RESET REPLICA ALL", d.resetReplicaAll());
-        assertTrue(d.changeSourceGtid("h", 3306, "u", "p", 1).startsWith("CHANGE REPLICATION SOURCE TO SOURCE_HOST='h'"));
+        assertTrue(d.changeSourceGtid("h", 3306, "u", "p", 1, TlsSettings.OFF).startsWith("CHANGE REPLICATION SOURCE TO SOURCE_HOST='h'"));
         assertTrue(d.enablePrimarySemiSync(5).contains("SET GLOBAL rpl_semi_sync_source_enabled=ON"));
     }
 
@@ -135,11 +136,34 @@ class DialectTest {
         Dialect d = Captured.dialect("mariadb-10.11/primary");
         assertEquals("CHANGE MASTER TO MASTER_HOST='db2', MASTER_PORT=3306, MASTER_USER='repl', "
                 + "MASTER_PASSWORD='it''s', MASTER_CONNECT_RETRY=1, MASTER_USE_GTID=slave_pos",
-                d.changeSourceGtid("db2", 3306, "repl", "it's", 1));
+                d.changeSourceGtid("db2", 3306, "repl", "it's", 1, TlsSettings.OFF));
         assertEquals(List.of("SET GLOBAL read_only=ON"), d.setReadOnly(true));
         assertEquals("SELECT MASTER_GTID_WAIT('0-1-5,1-2-7', 3)", d.waitForPosition(MariaGtidPos.parse("1-2-7,0-1-5"), 3));
-        assertTrue(d.changeSourceCoordinates("h", 1, "u", "p", new BinlogCoordinates("b.000002", 44), 1)
+        assertTrue(d.changeSourceCoordinates("h", 1, "u", "p", new BinlogCoordinates("b.000002", 44), 1, TlsSettings.OFF)
                 .contains("MASTER_USE_GTID=no, MASTER_LOG_FILE='b.000002', MASTER_LOG_POS=44"));
+    }
+
+    @Test
+    void replicationOverTlsInEveryDialect() {
+        TlsSettings tls = new TlsSettings(TlsSettings.Mode.VERIFY_IDENTITY, java.nio.file.Path.of("/etc/ca.pem"),
+                java.nio.file.Path.of("/etc/c.pem"), java.nio.file.Path.of("/etc/c.key"));
+        assertEquals("CHANGE MASTER TO MASTER_HOST='db2', MASTER_PORT=3306, MASTER_USER='repl', "
+                + "MASTER_PASSWORD='pw', MASTER_CONNECT_RETRY=1, MASTER_USE_GTID=slave_pos, MASTER_SSL=1, "
+                + "MASTER_SSL_CA='/etc/ca.pem', MASTER_SSL_CERT='/etc/c.pem', MASTER_SSL_KEY='/etc/c.key', "
+                + "MASTER_SSL_VERIFY_SERVER_CERT=1",
+                Captured.dialect("mariadb-10.11/primary").changeSourceGtid("db2", 3306, "repl", "pw", 1, tls));
+        TlsSettings caOnly = new TlsSettings(TlsSettings.Mode.VERIFY_CA, java.nio.file.Path.of("/etc/ca.pem"), null, null);
+        String coords = Captured.dialect("mariadb-10.11/primary").changeSourceCoordinates("h", 1, "u", "p",
+                new BinlogCoordinates("b.000002", 44), 1, caOnly);
+        assertTrue(coords.endsWith("MASTER_LOG_POS=44, MASTER_SSL=1, MASTER_SSL_CA='/etc/ca.pem', "
+                + "MASTER_SSL_VERIFY_SERVER_CERT=0"), coords);
+        // MySQL: with TLS the replica never asks the source for its RSA key
+        String my84 = Captured.dialect("mysql-8.4/replica-sql-error").changeSourceGtid("h", 3306, "u", "p", 1, tls);
+        assertTrue(my84.contains("SOURCE_SSL=1, SOURCE_SSL_CA='/etc/ca.pem'"), my84);
+        assertTrue(my84.endsWith("SOURCE_SSL_VERIFY_SERVER_CERT=1"), my84);
+        assertFalse(my84.contains("PUBLIC_KEY"), my84);
+        assertTrue(Captured.dialect("mysql-8.4/replica-sql-error").changeSourceGtid("h", 3306, "u", "p", 1,
+                TlsSettings.OFF).contains("GET_SOURCE_PUBLIC_KEY=1"));
     }
 
     @Test

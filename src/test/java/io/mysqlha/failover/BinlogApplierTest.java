@@ -1,6 +1,7 @@
 package io.mysqlha.failover;
 
 import io.mysqlha.model.BinlogCoordinates;
+import io.mysqlha.model.TlsSettings;
 import io.mysqlha.port.Clock;
 import io.mysqlha.port.CommandRunner;
 import io.mysqlha.port.Credential;
@@ -48,11 +49,26 @@ class BinlogApplierTest {
     }
 
     @Test
+    void withTlsTheToolsVerifyTheServerLikeTheAgents() {
+        TlsSettings tls = new TlsSettings(TlsSettings.Mode.VERIFY_IDENTITY, Path.of("/etc/mysqlha/ca.pem"),
+                Path.of("/etc/mysqlha/client.pem"), Path.of("/etc/mysqlha/client.key"));
+        assertEquals("[client]\nuser=\"admin\"\npassword=\"pw\"\nssl\nssl-ca=\"/etc/mysqlha/ca.pem\"\n"
+                + "ssl-cert=\"/etc/mysqlha/client.pem\"\nssl-key=\"/etc/mysqlha/client.key\"\nssl-verify-server-cert\n",
+                BinlogApplier.optionFile(new Credential("admin", "pw"), tls, true));
+        String mysql = BinlogApplier.optionFile(new Credential("admin", "pw"),
+                new TlsSettings(TlsSettings.Mode.VERIFY_CA, Path.of("/ca.pem"), null, null), false);
+        assertTrue(mysql.contains("ssl-mode=VERIFY_CA\nssl-ca=\"/ca.pem\"\n"), mysql);
+        assertFalse(mysql.contains("ssl-cert"), mysql);
+        assertEquals("[client]\nuser=\"a\"\npassword=\"\"\n", BinlogApplier.optionFile(new Credential("a", ""),
+                TlsSettings.OFF, true));
+    }
+
+    @Test
     void passwordsGoThroughAnOptionFileThatIsRemovedAfterwards() {
         CompensatorRepointTest.Mem state = new CompensatorRepointTest.Mem();
         Recorder r = new Recorder(state);
         BinlogApplier a = new BinlogApplier(r, state, "/usr/bin/mariadb",
-                BinlogApplier.binlogToolFor("/usr/bin/mariadb", true), true);
+                BinlogApplier.binlogToolFor("/usr/bin/mariadb", true), true, TlsSettings.OFF);
         Deadline d = Deadline.in(Clock.SYSTEM, 1_000);
         assertTrue(a.applyFile(Path.of("/tmp/diff.bin"), new Node("n3", "10.0.0.3", 3307), ADMIN, d).ok());
         assertTrue(a.applyRemoteTail(new Node("n1", "10.0.0.1", 3306), BinlogCoordinates.parse("mysql-bin.000004:900"),

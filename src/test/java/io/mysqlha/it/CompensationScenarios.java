@@ -31,8 +31,14 @@ abstract class CompensationScenarios {
     static String primary;
     static final Random RANDOM = new Random(42);
 
+    /** Set by a TLS variant before it calls the scenarios' set-up: the servers then require TLS. */
+    static boolean withTls;
+
     static void up(String name, String mode, String... extraCnf) throws Exception {
-        sb = Sandbox.forTests(name, "n1", "n2", "n3");
+        sb = Sandbox.forTests(name + (withTls ? "-tls" : ""), "n1", "n2", "n3");
+        if (withTls) {
+            sb.withTls();
+        }
         for (String n : sb.nodes()) {
             // a probe registers the node with the standalone cluster (ha_nodes are checked against it)
             sb.agent(n, "monitor", env(mode, "OCF_RESKEY_CRM_meta_interval", "0"));

@@ -29,7 +29,9 @@ class FilePosCompensationIT extends CompensationScenarios {
         for (String n : others("n1")) {
             sb.exec(n, "STOP SLAVE", "CHANGE MASTER TO MASTER_HOST='127.0.0.1', MASTER_PORT=" + sb.port("n1")
                     + ", MASTER_USER='mysqlha_repl', MASTER_PASSWORD='repl-pw', MASTER_CONNECT_RETRY=1,"
-                    + " MASTER_USE_GTID=no, MASTER_LOG_FILE='" + at.get("File") + "', MASTER_LOG_POS=" + at.get("Position"),
+                    + " MASTER_USE_GTID=no, MASTER_LOG_FILE='" + at.get("File") + "', MASTER_LOG_POS=" + at.get("Position")
+                    + (sb.tls() == null ? "" : ", MASTER_SSL=1, MASTER_SSL_CA='" + sb.tls().resolve("ca.pem")
+                            + "', MASTER_SSL_VERIFY_SERVER_CERT=1"),
                     "START SLAVE");
         }
         createTable();

@@ -235,7 +235,7 @@ class MysqlAgentIT {
     @Order(30)
     void demoteKillsClientSessionsAndIsIdempotent() throws Exception {
         try (var app = java.sql.DriverManager.getConnection("jdbc:mysql://127.0.0.1:" + sb.port("n1")
-                + "/app?sslMode=DISABLED&allowPublicKeyRetrieval=true", "app", "app-pw")) {
+                + "/app?" + sb.clientTls() + "&allowPublicKeyRetrieval=true", "app", "app-pw")) {
             twice(0, "n1", "demote");
             assertEquals("1", sb.scalar("n1", "SELECT @@read_only"));
             assertFalse(app.isValid(2), "client sessions are killed on demote");

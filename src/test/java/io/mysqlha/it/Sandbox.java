@@ -36,6 +36,7 @@ public final class Sandbox implements AutoCloseable {
     private final Map<String, Integer> ports = new LinkedHashMap<>();
     private final Path credentials;
     private Process service;
+    private Path tls;
     private Path serviceSocket;
     private final java.util.concurrent.atomic.AtomicLong agentRuns = new java.util.concurrent.atomic.AtomicLong();
 
@@ -170,6 +171,52 @@ public final class Sandbox implements AutoCloseable {
         return credentials;
     }
 
+    /**
+     * Makes every server require TLS (require_secure_transport=ON, ssl-ca/ssl-cert/ssl-key) with
+     * certificates made here by openssl: a CA, a server certificate for 127.0.0.1 (its SAN), a client
+     * certificate; plus a second CA that signed nothing of this and an expired server certificate, for the
+     * failure tests. The agents get tls=verify_identity with that CA and the client certificate. Call it
+     * before the servers start.
+     */
+    public Sandbox withTls() throws IOException {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/openssl")),
+                "openssl is not installed (test-harness/setup installs it)");
+        tls = root.resolve("tls");
+        Files.createDirectories(tls);
+        String d = tls.toString();
+        Files.writeString(tls.resolve("server.ext"), "subjectAltName=IP:127.0.0.1,DNS:localhost\n");
+        Files.writeString(tls.resolve("client.ext"), "extendedKeyUsage=clientAuth\n");
+        sh("sh", "-c", "set -e; cd " + d + ";"
+                + " openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.pem -days 2 -subj /CN=mysqlha-it-ca;"
+                + " openssl req -x509 -newkey rsa:2048 -nodes -keyout other-ca.key -out other-ca.pem -days 2 -subj /CN=other-ca;"
+                + " openssl req -newkey rsa:2048 -nodes -keyout server.key -out server.csr -subj /CN=127.0.0.1;"
+                + " openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out server.pem -days 2 -extfile server.ext;"
+                + " openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out expired-server.pem -days -1 -extfile server.ext;"
+                + " openssl req -newkey rsa:2048 -nodes -keyout client.key -out client.csr -subj /CN=mysqlha-agent;"
+                + " openssl x509 -req -in client.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out client.pem -days 2 -extfile client.ext;"
+                + " openssl x509 -req -in client.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out expired-client.pem -days -1 -extfile client.ext;"
+                + " chmod 600 *.key");
+        for (String n : ports.keySet()) {
+            Files.writeString(root.resolve(n).resolve("my.cnf"), String.join("\n", "ssl-ca=" + tls.resolve("ca.pem"),
+                    "ssl-cert=" + tls.resolve("server.pem"), "ssl-key=" + tls.resolve("server.key"),
+                    "require-secure-transport=ON", ""), java.nio.file.StandardOpenOption.APPEND);
+        }
+        // the servers read their key and, as replicas, the client key: owned by their user, 0600
+        sh("chown", "-R", "mysql:mysql", root.toString());
+        sh("chown", "root:root", credentials.toString());
+        return this;
+    }
+
+    /** The JDBC URL option for the tests' own sessions: encrypted where the servers require it. */
+    public String clientTls() {
+        return "sslMode=" + (tls != null ? "REQUIRED" : "DISABLED");
+    }
+
+    /** The directory of this sandbox's certificates, or null without TLS. */
+    public Path tls() {
+        return tls;
+    }
+
     /** The environment Pacemaker passes to the agent on node {@code n}. */
     public Map<String, String> env(String n) {
         Map<String, String> e = new HashMap<>();
@@ -203,6 +250,12 @@ public final class Sandbox implements AutoCloseable {
         e.put("OCF_RESKEY_CRM_meta_promoted_max", "1");
         e.put("OCF_RESKEY_CRM_meta_promotable", "true");
         e.put("OCF_RESKEY_CRM_meta_clone_max", Integer.toString(ports.size()));
+        if (tls != null) {
+            e.put("OCF_RESKEY_tls", "verify_identity");
+            e.put("OCF_RESKEY_tls_ca", tls.resolve("ca.pem").toString());
+            e.put("OCF_RESKEY_tls_cert", tls.resolve("client.pem").toString());
+            e.put("OCF_RESKEY_tls_key", tls.resolve("client.key").toString());
+        }
         return e;
     }
 
@@ -262,7 +315,8 @@ public final class Sandbox implements AutoCloseable {
 
     /** An admin JDBC connection to node {@code n}. */
     public Connection sql(String n) throws SQLException {
-        return DriverManager.getConnection("jdbc:mysql://127.0.0.1:" + ports.get(n) + "/?sslMode=DISABLED"
+        // the test's own sessions: encrypted where the servers require it (not verified: they check the agent)
+        return DriverManager.getConnection("jdbc:mysql://127.0.0.1:" + ports.get(n) + "/?" + clientTls()
                 + "&allowPublicKeyRetrieval=true&connectTimeout=5000&socketTimeout=30000", ADMIN, ADMIN_PW);
     }
 
@@ -394,6 +448,23 @@ public final class Sandbox implements AutoCloseable {
         }
         if (service != null) {
             service.destroy();
+        }
+    }
+
+    /** Runs a command and returns its standard output; fails on a non-zero exit. */
+    static String output(String... argv) {
+        try {
+            Process p = new ProcessBuilder(argv).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (p.waitFor() != 0) {
+                throw new IllegalStateException(String.join(" ", argv) + " failed");
+            }
+            return out;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
         }
     }
 
