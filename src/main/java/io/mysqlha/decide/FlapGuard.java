@@ -44,14 +44,14 @@ public final class FlapGuard {
         return new Decision(false, h, "");
     }
 
-    /** The hold's reason, decision first (crm_mon shows 128 characters). */
+    /** The hold's reason, decision first and short: crm_mon shows 128 characters of the whole refusal. */
     public static String holdReason(int crashes, long windowMs) {
-        return "held out: the server ended uncleanly " + crashes + " times in " + windowMs / 1000 + " s";
+        return "held out: " + crashes + " unclean ends in " + windowMs / 1000 + " s";
     }
 
     /** The exit reason of a start refused by a hold, with what the operator must do. */
     public static String refusal(String reason, String resource) {
-        return reason + "; find why it keeps failing, then run 'mysqlha rejoin --clear-hold --resource " + resource
+        return reason + "; check it, then run 'mysqlha rejoin --clear-hold --resource " + resource
                 + "' and 'pcs resource cleanup'";
     }
 

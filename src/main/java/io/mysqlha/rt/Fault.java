@@ -24,7 +24,14 @@ public enum Fault {
     DATADIR_REMOVED("datadir-removed", true, 15, "remove the primary's datadir under the running server"),
     REPLICA_LAG("replica-lag", false, 20, "stop a replica's SQL thread"),
     DISK_FULL("disk-full", true, 20, "fill the primary's datadir filesystem"),
-    SWITCHOVER("switchover", true, 15, "planned switchover: move the promoted role, then clear the constraint");
+    SWITCHOVER("switchover", true, 15, "planned switchover: move the promoted role, then clear the constraint"),
+    // Chains: a second fault while the cluster is still healing from the first.
+    KILL_NEW_PRIMARY_DURING_RECOVERY("kill-new-primary-during-recovery", true, 10,
+            "kill -9 the primary's mariadbd, then the new primary's as soon as it is promoted (the old one not back yet)"),
+    KILL_LAST_REPLICA_DURING_RECOVERY("kill-last-replica-during-recovery", true, 10,
+            "kill -9 the primary's mariadbd, then the only replica left as soon as another node is promoted"),
+    KILL_REPLICA_MYSQLD_TWICE("kill-replica-mysqld-twice", false, 10,
+            "kill -9 a replica's mariadbd, then again as soon as it runs again");
 
     public final String id;
     public final boolean movesPrimary;
