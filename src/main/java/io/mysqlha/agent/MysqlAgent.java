@@ -322,6 +322,14 @@ public final class MysqlAgent implements OcfAgent {
         Optional<MasterInfo> mi = masterInfo();
         boolean anotherPrimary = mi.isPresent() && !mi.get().node().equals(localNode());
         checkNotFlapping(lastEnd);
+        if (pid.isEmpty() && !io.mysqld().datadirPresent()) {
+            // A datadir emptied under the server (or lost with its disk): starting would only fail with the
+            // server's own message. Say what it takes, and keep the crash guard's verdict pending.
+            String why = "refusing to rejoin: datadir " + p.str("datadir") + " has no system schema; rebuild "
+                    + "this node from the primary, then 'mysqlha rejoin'";
+            io.state().write(LIFECYCLE_FILE, CrashGuard.refused(bootId(), why));
+            throw OcfException.generic(why);
+        }
         if (pid.isEmpty()) {
             // not in file/position mode: its compensation maps the old primary's binlog coordinates as they
             // were, and a cut binlog would no longer hold them (GTID positioning re-fetches what was cut)

@@ -185,8 +185,17 @@ public final class Healer {
                     }
                 }
                 long now = System.currentTimeMillis();
-                if (operator) {
-                    boolean leftovers = !v.failures().isEmpty() || stoppedInstances(v) > 0;
+                boolean leftovers = !v.failures().isEmpty() || stoppedInstances(v) > 0;
+                if (!operator && unrequested.isEmpty() && leftovers && now - t0 >= UNREQUESTED_AFTER_MS) {
+                    // The cluster is still waiting, and the agent asked nobody: the iteration shows that a human
+                    // was needed without a reason; from here the harness plays the operator so the round goes on.
+                    String what = "after " + (now - t0) / 1000 + " s without a refusal (" + wrong
+                            + "), the harness played the operator";
+                    unrequested.add(what);
+                    log.accept(what);
+                    lastCleanup = 0;
+                }
+                if (operator || !unrequested.isEmpty()) {
                     if (leftovers && now - t0 >= FIRST_CLEANUP_AFTER_MS && now - lastCleanup >= CLEANUP_EVERY_MS) {
                         // The agent refusing the same node after a cleanup: rebuild it from the primary.
                         Set<String> refused = refusedNodes(v);
@@ -230,15 +239,6 @@ public final class Healer {
                         }
                         log.accept(actions.get(actions.size() - 1));
                         actions.add(cleanup(from, v, log));
-                        lastCleanup = System.currentTimeMillis();
-                    }
-                    if (now - t0 >= UNREQUESTED_AFTER_MS && now - lastCleanup >= CLEANUP_EVERY_MS
-                            && (!v.failures().isEmpty() || stoppedInstances(v) > 0)) {
-                        // The cluster is still waiting, and the agent asked nobody: the round must go on, but the
-                        // iteration shows that a human was needed without a reason.
-                        String what = cleanup(from, v, log);
-                        actions.add(what);
-                        unrequested.add(what + " after " + (now - t0) / 1000 + " s without a refusal: " + wrong);
                         lastCleanup = System.currentTimeMillis();
                     }
                 }
