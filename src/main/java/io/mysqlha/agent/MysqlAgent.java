@@ -2,6 +2,7 @@ package io.mysqlha.agent;
 
 import io.mysqlha.decide.CrashGuard;
 import io.mysqlha.decide.Election;
+import io.mysqlha.decide.FlapGuard;
 import io.mysqlha.decide.GrantCheck;
 import io.mysqlha.decide.Lineage;
 import io.mysqlha.decide.MonitorAnalyzer;
@@ -67,6 +68,10 @@ public final class MysqlAgent implements OcfAgent {
     static final String FENCE_FILE = "master-info";
     static final String PUBLISHED_FILE = "published";
     static final String LIFECYCLE_FILE = "lifecycle";
+    /** The unclean ends inside the flap window (FlapGuard), one epoch-millisecond per line. */
+    public static final String CRASHES_FILE = "crashes";
+    /** Present while the node is held out for flapping; its content is the reason. */
+    public static final String HOLD_FILE = "held-out";
     /** Re-publish unchanged attributes after this long: transient attributes vanish when a node rejoins. */
     static final long REPUBLISH_MS = 60_000;
     /** How often a moving received position is re-sent while replication runs. */
@@ -367,6 +372,15 @@ public final class MysqlAgent implements OcfAgent {
         CrashGuard.LastEnd lastEnd = lastEnd(pid.isPresent());
         Optional<MasterInfo> mi = masterInfo();
         boolean anotherPrimary = mi.isPresent() && !mi.get().node().equals(localNode());
+        checkNotFlapping(lastEnd);
+        if (pid.isEmpty() && !io.mysqld().datadirPresent()) {
+            // A datadir emptied under the server (or lost with its disk): starting would only fail with the
+            // server's own message. Say what it takes, and keep the crash guard's verdict pending.
+            String why = "refusing to rejoin: datadir " + p.str("datadir") + " has no system schema; rebuild "
+                    + "this node from the primary, then 'mysqlha rejoin'";
+            io.state().write(LIFECYCLE_FILE, CrashGuard.refused(bootId(), why));
+            throw OcfException.generic(why);
+        }
         if (pid.isEmpty()) {
             // not in file/position mode: its compensation maps the old primary's binlog coordinates as they
             // were, and a cut binlog would no longer hold them (GTID positioning re-fetches what was cut)
@@ -409,6 +423,35 @@ public final class MysqlAgent implements OcfAgent {
         }
         log.info("start: running read-only");
         return OcfExit.SUCCESS.code();
+    }
+
+    /**
+     * Anti-flapping: counts this start's unclean end (once: a refusal rewrites the lifecycle record) and
+     * refuses while the node is held out, before the server is started. Pacemaker's failure-timeout starts a
+     * failed instance again by itself; this is what keeps a node that crashes every time from rejoining
+     * every time. The refusal keeps the crash guard's verdict pending (REFUSED), so clearing the hold never
+     * skips the subset check.
+     */
+    private void checkNotFlapping(CrashGuard.LastEnd lastEnd) {
+        boolean crashed = lastEnd == CrashGuard.LastEnd.MYSQLD_CRASH || lastEnd == CrashGuard.LastEnd.OS_CRASH;
+        FlapGuard.Decision fd = FlapGuard.atStart(io.state().read(CRASHES_FILE).orElse(null),
+                io.state().read(HOLD_FILE).orElse(null), crashed, io.clock().wallMillis(),
+                (int) p.integer("flap_max_crashes"), p.integer("flap_window_s") * 1000L);
+        if (crashed || !fd.history().isEmpty()) {
+            io.state().write(CRASHES_FILE, FlapGuard.format(fd.history()));
+        }
+        if (fd.heldOut()) {
+            if (io.state().read(HOLD_FILE).isEmpty()) {
+                io.state().write(HOLD_FILE, fd.reason() + "\n");
+            }
+            String why = FlapGuard.refusal(fd.reason(), rsc);
+            io.state().write(LIFECYCLE_FILE, CrashGuard.refused(bootId(), why));
+            throw OcfException.generic(why);
+        }
+        if (crashed) {
+            log.info("start: unclean end " + fd.history().size() + " of " + p.integer("flap_max_crashes")
+                    + " allowed within " + p.integer("flap_window_s") + " s");
+        }
     }
 
     /**

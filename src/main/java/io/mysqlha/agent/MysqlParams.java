@@ -75,6 +75,13 @@ public final class MysqlParams {
             ParamSpec.string("state_dir", "/var/lib/mysqlha", "State directory",
                     "Where the agent keeps this resource's durable state (fence file, journal), in a "
                             + "subdirectory named after the resource."),
+            ParamSpec.integer("flap_max_crashes", 4, "Unclean ends that hold a node out",
+                    "A node whose server ended uncleanly (killed, crashed, its machine rebooted or fenced) this many "
+                            + "times within flap_window_s is held out: its start refuses until an operator runs "
+                            + "'mysqlha rejoin --clear-hold', instead of rejoining each time its failure expires. "
+                            + "0 turns the hold off."),
+            ParamSpec.integer("flap_window_s", 300, "Window of flap_max_crashes (s)",
+                    "The window, in seconds, over which flap_max_crashes counts unclean ends."),
             ParamSpec.integer("promote_drain_s", 30, "Relay-log drain bound (s)",
                     "How long promote waits for the relay log to be applied before it fails, so that a "
                             + "better candidate is chosen; never more than the promote timeout allows."),

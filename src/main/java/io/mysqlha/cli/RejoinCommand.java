@@ -19,7 +19,8 @@ import java.util.concurrent.Callable;
  * node, then {@code pcs resource cleanup}.
  */
 @Command(name = "rejoin", description = "After checking or rebuilding this node: accept it again (rewrite the fence "
-        + "file from the CIB, record a clean end). Changes no data.")
+        + "file from the CIB, record a clean end, release a hold for flapping). Changes no data. With --clear-hold: "
+        + "release the hold only.")
 public final class RejoinCommand implements Callable<Integer> {
     @Option(names = "--resource", defaultValue = "db", description = "the ocf:mysqlha:mysql resource (default: db)")
     String resource;
@@ -27,9 +28,24 @@ public final class RejoinCommand implements Callable<Integer> {
     @Option(names = "--state-dir", defaultValue = "/var/lib/mysqlha", description = "the agent's state_dir")
     Path stateDir;
 
+    @Option(names = "--clear-hold", description = "only release a node held out for flapping (its unclean ends "
+            + "are forgotten); the agent's crash guard still checks it at its next start")
+    boolean clearHold;
+
     @Override
     public Integer call() {
         FileLocalState state = new FileLocalState(stateDir.resolve(resource), true);
+        Optional<String> hold = state.read(io.mysqlha.agent.MysqlAgent.HOLD_FILE);
+        state.delete(io.mysqlha.agent.MysqlAgent.HOLD_FILE);
+        state.delete(io.mysqlha.agent.MysqlAgent.CRASHES_FILE);
+        if (hold.isPresent()) {
+            System.out.println("released the hold (" + hold.get().strip() + ")");
+        }
+        if (clearHold) {
+            System.out.println((hold.isPresent() ? "" : "this node was not held out; ")
+                    + "its next start is checked by the crash guard as usual; now run: pcs resource cleanup " + resource);
+            return 0;
+        }
         io.mysqlha.port.Cluster cluster = OcfCommand.cluster(io.mysqlha.ocf.OcfEnv.of(System.getenv()),
                 new ProcessCommandRunner());
         Optional<String> cib = cluster.clusterProperty("mysqlha_" + resource + "_master_info",

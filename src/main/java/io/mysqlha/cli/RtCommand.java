@@ -101,6 +101,11 @@ public final class RtCommand implements Callable<Integer> {
     @Option(names = "--no-rebuild", description = "never rebuild a node the agent refuses (report it instead)")
     boolean noRebuild;
 
+    @Option(names = "--operator", description = "play the operator after every fault (crm_resource --cleanup when "
+            + "failed actions are left, rebuild a node refused twice), as rounds did before the cluster healed itself; "
+            + "default: act only where the agent refused a node with a reason, and count it")
+    boolean operator;
+
     @Option(names = "--reader-vip-grace", defaultValue = "15", description = "seconds the reader VIP may stay on a server that is not a readable replica (default 15)")
     int readerGraceS;
 
@@ -169,7 +174,7 @@ public final class RtCommand implements Callable<Integer> {
         RunConfig cfg = new RunConfig(list, random, s, its, dur, holdS == null ? null : Duration.ofSeconds(holdS),
                 Duration.ofSeconds(convergeS), Duration.ofSeconds(failoverS), writers, readers, opIntervalMs, sampleMs,
                 runsDir, keepRuns, dbResource, agentResource, writerVipResource, readerVipResource, datadir, !noRebuild,
-                readerGraceS * 1000L);
+                readerGraceS * 1000L, operator);
         List<String> cmd = new ArrayList<>(List.of("mysqlha", "rt"));
         cmd.addAll(ownArgs());
         Runner r = new Runner(t, cfg, System.out, cmd).withBenchLines(bench);

@@ -53,6 +53,12 @@ public final class StatusCommand implements Callable<Integer> {
         System.out.println("fence file:    " + state.read("master-info").map(String::trim).orElse("(none)"));
         System.out.println("lifecycle:     " + state.read("lifecycle").map(String::trim).orElse("(none)"));
         System.out.println("role marker:   " + state.read("role").map(String::trim).orElse("unpromoted"));
+        java.util.List<Long> crashes = io.mysqlha.decide.FlapGuard.parse(state.read(
+                io.mysqlha.agent.MysqlAgent.CRASHES_FILE).orElse(null));
+        System.out.println("hold:          " + state.read(io.mysqlha.agent.MysqlAgent.HOLD_FILE)
+                .map(h -> h.trim() + "; to release it: mysqlha rejoin --clear-hold --resource " + resource
+                        + ", then pcs resource cleanup")
+                .orElse("none") + " (unclean ends recorded: " + crashes.size() + ")");
         try (SqlSession s = OcfCommand.sqlConnector().connect("127.0.0.1", port,
                 CredentialsFile.load(credentials).monitor(), d)) {
             Dialect dl = Dialect.forVersion(ServerVersion.parse(s.serverVersion(), ""));

@@ -27,6 +27,7 @@ public final class Checkers {
     public static final String DATA = "nodes-converge-to-identical-data";
     public static final String CLUSTER = "cluster-converges";
     public static final String FAILOVER = "failover-time";
+    public static final String NO_OPERATOR = "heals-without-operator";
 
     /** Every acknowledged write must be in the final table. present: key -> row count, or null if unreadable. */
     public static Verdict lostWrites(List<Op> ops, Map<Long, Integer> present) {
@@ -331,6 +332,24 @@ public final class Checkers {
         }
         data.put("not_converged", stillWrong);
         return Verdict.invalid(CLUSTER, "not converged within " + boundMs + " ms: " + stillWrong, data);
+    }
+
+    /**
+     * Without --operator: the cluster healed by itself, or an operator acted only where the agent refused a
+     * node with a reason. An operator action the agent did not ask for means the cluster waited for a human
+     * it did not need: invalid.
+     */
+    public static Verdict healsWithoutOperator(List<String> actions, List<String> unrequested, Map<String, String> refusals) {
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("operator_actions", actions);
+        data.put("refusals", refusals);
+        data.put("unrequested", unrequested);
+        if (!unrequested.isEmpty()) {
+            return Verdict.invalid(NO_OPERATOR, "an operator was needed without a refusal from the agent: "
+                    + String.join("; ", unrequested), data);
+        }
+        return Verdict.valid(NO_OPERATOR, actions.isEmpty() ? "healed with no operator action"
+                : actions.size() + " operator action(s), each after a refusal: " + refusals, data);
     }
 
     /**

@@ -28,7 +28,14 @@ public enum Fault {
     KILL_SERVICE_PRIMARY("kill-service-primary", false, 10,
             "kill -9 the node service on the primary (its supervisor restarts it; actions meanwhile run in fresh JVMs)"),
     SERVICE_DOWN_KILL_PRIMARY("service-down-kill-primary", true, 15,
-            "stop the node service on every node, then kill -9 the primary's mariadbd: failover through the fallback");
+            "stop the node service on every node, then kill -9 the primary's mariadbd: failover through the fallback"),
+    // Chains: a second fault while the cluster is still healing from the first.
+    KILL_NEW_PRIMARY_DURING_RECOVERY("kill-new-primary-during-recovery", true, 10,
+            "kill -9 the primary's mariadbd, then the new primary's as soon as it is promoted (the old one not back yet)"),
+    KILL_LAST_REPLICA_DURING_RECOVERY("kill-last-replica-during-recovery", true, 10,
+            "kill -9 the primary's mariadbd, then the only replica left as soon as another node is promoted"),
+    KILL_REPLICA_MYSQLD_TWICE("kill-replica-mysqld-twice", false, 10,
+            "kill -9 a replica's mariadbd, then again as soon as it runs again");
 
     public final String id;
     public final boolean movesPrimary;

@@ -1,12 +1,28 @@
 package io.mysqlha.rt;
 
 import java.util.List;
+import java.util.Map;
 
 /** What one iteration did and what the checkers said about it. */
 public record IterationResult(int n, Fault fault, String description, List<String> nodes, String primaryBefore,
         String primaryAfter, long startMs, long faultMs, long healMs, long endMs, double failoverS,
         double longestWriteGapS, long acked, long failed, long info, long lostWrites, int splitBrainMoments, int maxWritable,
-        List<String> actions, List<String> rebuilt, List<Verdict> verdicts, String skipped) {
+        List<String> actions, List<String> rebuilt, List<Verdict> verdicts, String skipped,
+        double fullRedundancyAfterHealS, double fullRedundancyAfterFaultS, Map<String, String> refusals) {
+
+    /**
+     * Without the self-healing figures (fullRedundancy*: seconds from the heal step, and from the fault, to
+     * every node running with the primary's semi-sync ACKed by every other HA node; refusals: node -> the
+     * agent's exit reason that asked for an operator).
+     */
+    public IterationResult(int n, Fault fault, String description, List<String> nodes, String primaryBefore,
+            String primaryAfter, long startMs, long faultMs, long healMs, long endMs, double failoverS,
+            double longestWriteGapS, long acked, long failed, long info, long lostWrites, int splitBrainMoments,
+            int maxWritable, List<String> actions, List<String> rebuilt, List<Verdict> verdicts, String skipped) {
+        this(n, fault, description, nodes, primaryBefore, primaryAfter, startMs, faultMs, healMs, endMs, failoverS,
+                longestWriteGapS, acked, failed, info, lostWrites, splitBrainMoments, maxWritable, actions, rebuilt,
+                verdicts, skipped, Double.NaN, Double.NaN, Map.of());
+    }
 
     public Verdict.Status status() {
         if (skipped != null) {

@@ -161,6 +161,32 @@ public final class Nemesis {
                 verbOrFail(i, Target.Verb.KILL_MYSQLD, List.of(primary));
                 yield i;
             }
+            case KILL_NEW_PRIMARY_DURING_RECOVERY, KILL_LAST_REPLICA_DURING_RECOVERY -> {
+                Injection i = simple(fault, primary, Target.Verb.KILL_MYSQLD, null);
+                String next = promotedOtherThan(primary, replicas, CHAIN_BOUND);
+                if (next == null) {
+                    throw new IllegalStateException("could not inject the second fault of " + fault.id + ": no node was "
+                            + "promoted within " + CHAIN_BOUND.toSeconds() + " s of killing " + primary);
+                }
+                String second = fault == Fault.KILL_NEW_PRIMARY_DURING_RECOVERY ? next
+                        : replicas.stream().filter(r -> !r.equals(next)).findFirst().orElse(null);
+                if (second == null) {
+                    throw new IllegalStateException(fault.id + " needs two replicas");
+                }
+                verbOrFail(i, Target.Verb.KILL_MYSQLD, List.of(second));
+                yield new Injection(fault, List.of(primary, second), "kill-mysqld " + primary + ", then kill-mysqld "
+                        + second + " once " + next + " was promoted");
+            }
+            case KILL_REPLICA_MYSQLD_TWICE -> {
+                Injection i = simple(fault, replica, Target.Verb.KILL_MYSQLD, null);
+                Workload.sleep(1000);
+                if (!runsAgain(replica, CHAIN_BOUND)) {
+                    throw new IllegalStateException("could not inject the second kill of " + fault.id + ": mariadbd did "
+                            + "not run again on " + replica + " within " + CHAIN_BOUND.toSeconds() + " s");
+                }
+                verbOrFail(i, Target.Verb.KILL_MYSQLD, List.of(replica));
+                yield new Injection(fault, List.of(replica), "kill-mysqld " + replica + " twice (the second once it ran again)");
+            }
             case SWITCHOVER -> {
                 // What an operator types: pcs resource move db <node> --promoted, then pcs resource clear db.
                 // crm_resource is the same call without pcs's own checks (pcs needs pcsd on some versions).
@@ -171,6 +197,46 @@ public final class Nemesis {
                 yield i;
             }
         };
+    }
+
+    /** How long a chained fault waits for the cluster to reach the moment of its second fault. */
+    static final Duration CHAIN_BOUND = Duration.ofSeconds(45);
+
+    /** The node promoted instead of old, as crm_resource --locate reports it, or null after bound. */
+    private String promotedOtherThan(String old, List<String> candidates, Duration bound) {
+        long end = System.currentTimeMillis() + bound.toMillis();
+        while (System.currentTimeMillis() < end) {
+            for (String n : candidates) {
+                Exec.Result r = target.exec(n, Duration.ofSeconds(5), "crm_resource", "--locate", "--resource", dbResource);
+                if (r.ok()) {
+                    for (String line : r.out().split("\n")) {
+                        String l = line.strip();
+                        if (l.endsWith(" Promoted")) {
+                            String[] w = l.split("\\s+");
+                            String node = w[w.length - 2];
+                            if (!node.equals(old)) {
+                                return node;
+                            }
+                        }
+                    }
+                    break;
+                }
+            }
+            Workload.sleep(200);
+        }
+        return null;
+    }
+
+    /** Whether a server process runs on node again (Pacemaker restarted it) within bound, answering SQL. */
+    private boolean runsAgain(String node, Duration bound) {
+        long end = System.currentTimeMillis() + bound.toMillis();
+        while (System.currentTimeMillis() < end) {
+            if (target.exec(node, Duration.ofSeconds(5), "mariadb", "-N", "-B", "-e", "SELECT 1").ok()) {
+                return true;
+            }
+            Workload.sleep(200);
+        }
+        return false;
     }
 
     private Injection simple(Fault fault, String node, Target.Verb verb, Target.Verb undo) {

@@ -27,16 +27,26 @@ public final class Report {
 
     /** Figures of one fault type over a round. */
     public record FaultStats(String fault, int iterations, int passed, int invalid, int unknown, double p50,
-            double p99, double max, double median, long lostWrites, int splitBrainMoments) {}
+            double p99, double max, double median, long lostWrites, int splitBrainMoments, int operatorActions,
+            double fullRedundancyP50, double fullRedundancyMax) {}
 
     /** The round's totals and the RESULT line. */
     public record Summary(int iterations, int invalid, int unknown, long lostWrites, int splitBrainMoments,
-            double p50, double p99, Map<String, FaultStats> perFault) {
+            double p50, double p99, Map<String, FaultStats> perFault, int operatorActions, double fullRedundancyP50,
+            double fullRedundancyP99) {
         public String resultLine(Path report) {
             return String.format(Locale.ROOT, "RESULT iterations=%d invalid=%d lost_acked_writes=%d split_brain_moments=%d "
-                    + "failover_p50_s=%s failover_p99_s=%s report=%s", iterations, invalid, lostWrites, splitBrainMoments,
-                    Stats.fmt(p50), Stats.fmt(p99), report);
+                    + "failover_p50_s=%s failover_p99_s=%s operator_actions=%d time_to_full_redundancy_p50_s=%s "
+                    + "time_to_full_redundancy_p99_s=%s report=%s", iterations, invalid, lostWrites, splitBrainMoments,
+                    Stats.fmt(p50), Stats.fmt(p99), operatorActions, Stats.fmt(fullRedundancyP50),
+                    Stats.fmt(fullRedundancyP99), report);
         }
+    }
+
+    /** Seconds from the heal step to full redundancy, over the iterations that reached it. */
+    static List<Double> fullRedundancy(List<IterationResult> rs) {
+        return rs.stream().filter(r -> r.skipped() == null && !Double.isNaN(r.fullRedundancyAfterHealS()))
+                .map(IterationResult::fullRedundancyAfterHealS).toList();
     }
 
     public static Summary summarize(List<IterationResult> results) {
@@ -54,7 +64,9 @@ public final class Report {
                     (int) rs.stream().filter(r -> r.status() == Verdict.Status.UNKNOWN).count(),
                     Stats.percentile(fo, 50), Stats.percentile(fo, 99), Stats.max(fo), Stats.median(fo),
                     rs.stream().mapToLong(IterationResult::lostWrites).sum(),
-                    rs.stream().mapToInt(IterationResult::splitBrainMoments).sum()));
+                    rs.stream().mapToInt(IterationResult::splitBrainMoments).sum(),
+                    rs.stream().mapToInt(r -> r.actions().size()).sum(),
+                    Stats.percentile(fullRedundancy(rs), 50), Stats.max(fullRedundancy(rs))));
         }
         List<Double> moving = failovers(results.stream().filter(r -> r.fault().movesPrimary).toList());
         return new Summary(results.size(),
@@ -62,7 +74,9 @@ public final class Report {
                 (int) results.stream().filter(r -> r.status() == Verdict.Status.UNKNOWN).count(),
                 results.stream().mapToLong(IterationResult::lostWrites).sum(),
                 results.stream().mapToInt(IterationResult::splitBrainMoments).sum(),
-                Stats.percentile(moving, 50), Stats.percentile(moving, 99), per);
+                Stats.percentile(moving, 50), Stats.percentile(moving, 99), per,
+                results.stream().mapToInt(r -> r.actions().size()).sum(),
+                Stats.percentile(fullRedundancy(results), 50), Stats.percentile(fullRedundancy(results), 99));
     }
 
     /**
@@ -108,6 +122,9 @@ public final class Report {
         totals.put("split_brain_moments", sum.splitBrainMoments());
         totals.put("failover_p50_s", num(sum.p50()));
         totals.put("failover_p99_s", num(sum.p99()));
+        totals.put("operator_actions", sum.operatorActions());
+        totals.put("time_to_full_redundancy_p50_s", num(sum.fullRedundancyP50()));
+        totals.put("time_to_full_redundancy_p99_s", num(sum.fullRedundancyP99()));
         doc.put("totals", totals);
         Map<String, Object> per = new LinkedHashMap<>();
         for (FaultStats s : sum.perFault().values()) {
@@ -122,6 +139,9 @@ public final class Report {
             m.put("failover_median_s", num(s.median()));
             m.put("lost_acked_writes", s.lostWrites());
             m.put("split_brain_moments", s.splitBrainMoments());
+            m.put("operator_actions", s.operatorActions());
+            m.put("time_to_full_redundancy_p50_s", num(s.fullRedundancyP50()));
+            m.put("time_to_full_redundancy_max_s", num(s.fullRedundancyMax()));
             per.put(s.fault(), m);
         }
         doc.put("per_fault", per);
@@ -150,8 +170,12 @@ public final class Report {
             m.put("lost_acked_writes", r.lostWrites());
             m.put("split_brain_moments", r.splitBrainMoments());
             m.put("max_writable_at_once", r.maxWritable());
-            m.put("operator_actions", r.actions());
+            m.put("operator_actions", r.actions().size());
+            m.put("operator_action_list", r.actions());
+            m.put("refusals", r.refusals());
             m.put("rebuilt", r.rebuilt());
+            m.put("full_redundancy_after_heal_s", num(r.fullRedundancyAfterHealS()));
+            m.put("full_redundancy_after_fault_s", num(r.fullRedundancyAfterFaultS()));
             List<Object> vs = new ArrayList<>();
             for (Verdict v : r.verdicts()) {
                 Map<String, Object> x = new LinkedHashMap<>();
@@ -253,14 +277,17 @@ public final class Report {
         h.append("</p>\n<p><code>").append(esc(sum.resultLine(Path.of("report.html")))).append("</code></p>\n");
         h.append("<h2>Per fault</h2>\n<table><tr><th>fault</th><th>iterations</th><th>valid</th><th>invalid</th>"
                 + "<th>unknown</th><th>failover p50 (s)</th><th>p99 (s)</th><th>max (s)</th><th>lost acked writes</th>"
-                + "<th>split-brain moments</th></tr>\n");
+                + "<th>split-brain moments</th><th>operator actions</th><th>full redundancy after heal p50 (s)</th>"
+                + "<th>max (s)</th></tr>\n");
         for (FaultStats s : sum.perFault().values()) {
             h.append("<tr class=\"").append(s.invalid() > 0 ? "invalid" : s.unknown() > 0 ? "unknown" : "valid").append("\"><td class=l>")
                     .append(esc(s.fault())).append("</td><td>").append(s.iterations()).append("</td><td>").append(s.passed())
                     .append("</td><td>").append(s.invalid()).append("</td><td>").append(s.unknown()).append("</td><td>")
                     .append(Stats.fmt(s.p50())).append("</td><td>").append(Stats.fmt(s.p99())).append("</td><td>")
                     .append(Stats.fmt(s.max())).append("</td><td>").append(s.lostWrites()).append("</td><td>")
-                    .append(s.splitBrainMoments()).append("</td></tr>\n");
+                    .append(s.splitBrainMoments()).append("</td><td>").append(s.operatorActions()).append("</td><td>")
+                    .append(Stats.fmt(s.fullRedundancyP50())).append("</td><td>").append(Stats.fmt(s.fullRedundancyMax()))
+                    .append("</td></tr>\n");
         }
         h.append("</table>\n<h2>Failover times</h2>\n").append(chartSvg(chart)).append("\n");
         h.append("<h2>Iterations</h2>\n<table><tr><th>#</th><th>fault</th><th>what</th><th>status</th><th>primary before/after</th>"
@@ -273,6 +300,7 @@ public final class Report {
                     .append(esc(r.primaryBefore() + " / " + r.primaryAfter())).append("</td><td>").append(Stats.fmt(r.failoverS()))
                     .append("</td><td>").append(r.acked()).append('/').append(r.failed()).append('/').append(r.info())
                     .append("</td><td>").append(r.lostWrites()).append("</td><td class=l>")
+                    .append(r.actions().size()).append(r.actions().isEmpty() ? "" : ": ")
                     .append(esc(String.join("; ", r.actions()))).append("</td><td class=l>");
             for (Verdict v : r.verdicts()) {
                 if (v.status() != Verdict.Status.VALID) {

@@ -26,7 +26,18 @@ public record RunConfig(
         String readerVipResource,
         String datadir,
         boolean rebuild,
-        long readerVipGraceMs) {
+        long readerVipGraceMs,
+        boolean operator) {
+
+    /** Without the operator choice: the harness plays no operator (only where the agent refused a node). */
+    public RunConfig(List<Fault> faults, boolean random, long seed, int iterations, Duration duration, Duration hold,
+            Duration convergeBound, Duration failoverBound, int writers, int readers, long opIntervalMs,
+            long sampleIntervalMs, Path runsDir, int keepRuns, String dbResource, String agentResource,
+            String writerVipResource, String readerVipResource, String datadir, boolean rebuild, long readerVipGraceMs) {
+        this(faults, random, seed, iterations, duration, hold, convergeBound, failoverBound, writers, readers,
+                opIntervalMs, sampleIntervalMs, runsDir, keepRuns, dbResource, agentResource, writerVipResource,
+                readerVipResource, datadir, rebuild, readerVipGraceMs, false);
+    }
 
     /** The fault of iteration i (0-based): the list in turn, or a seeded random pick. */
     public Fault faultFor(int i, java.util.Random rng) {

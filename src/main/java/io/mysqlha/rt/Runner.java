@@ -103,10 +103,12 @@ public final class Runner {
             return EXIT_BAD_TARGET;
         }
         Healer healer = new Healer(target, cfg.dbResource(), cfg.writerVipResource(), cfg.readerVipResource(),
-                cfg.agentResource(), cfg.datadir(), cfg.rebuild());
+                cfg.agentResource(), cfg.datadir(), cfg.rebuild(), cfg.operator());
         say("target " + target.name() + ": nodes " + target.allNodes() + ", writer VIP " + target.writerVip()
                 + target.readerVip().map(r -> ", reader VIP " + r).orElse(""));
-        Healer.Outcome base = healer.converge(BASELINE_BOUND_MS, () -> stopRequested, s -> say("baseline: " + s));
+        // Before the first fault the operator prepares the cluster, in every mode.
+        Healer.Outcome base = new Healer(target, cfg.dbResource(), cfg.writerVipResource(), cfg.readerVipResource(),
+                cfg.agentResource(), cfg.datadir(), cfg.rebuild(), true).converge(BASELINE_BOUND_MS, () -> stopRequested, s -> say("baseline: " + s));
         if (!base.converged()) {
             out.println("rt: the cluster is not healthy before the first fault (half-healed?): " + base.stillWrong()
                     + "; bring it back first (lab heal / start-node, pcs resource cleanup) and look at crm_mon");
@@ -153,7 +155,10 @@ public final class Runner {
             say(String.format("iteration %d %s: %s%s", i, f.id, r.status().name().toLowerCase(), r.skipped() != null
                     ? " (skipped: " + r.skipped() + ")" : String.format(", failover %s s, lost %d, split-brain moments %d%s",
                             Stats.fmt(r.failoverS()), r.lostWrites(), r.splitBrainMoments(),
-                            r.rebuilt().isEmpty() ? "" : ", rebuilt " + r.rebuilt())));
+                            (r.rebuilt().isEmpty() ? "" : ", rebuilt " + r.rebuilt())
+                                    + ", full redundancy " + Stats.fmt(r.fullRedundancyAfterHealS()) + " s after the heal ("
+                                    + Stats.fmt(r.fullRedundancyAfterFaultS()) + " s after the fault), operator actions "
+                                    + r.actions().size())));
             for (Verdict v : r.verdicts()) {
                 if (v.status() != Verdict.Status.VALID) {
                     say("  " + v);
@@ -335,6 +340,9 @@ public final class Runner {
         verdicts.add(Checkers.dataConverges(checksums));
         verdicts.add(Checkers.clusterConverges(conv.convergedAfterMs(), cfg.convergeBound().toMillis(), conv.stillWrong(),
                 conv.actions()));
+        if (!cfg.operator()) {
+            verdicts.add(Checkers.healsWithoutOperator(conv.actions(), conv.unrequested(), conv.refusals()));
+        }
         String after = conv.finalView() == null || conv.finalView().promoted().isEmpty() ? null : conv.finalView().promoted().get(0);
         double failover = Checkers.failoverSeconds(mine, faultMs, after != null && !after.equals(primary) ? primary : null);
         verdicts.add(Checkers.failover(f, failover, cfg.failoverBound().toMillis(), ackedBefore));
@@ -344,7 +352,10 @@ public final class Runner {
                 mine.stream().filter(Op::isAckedWrite).count(),
                 mine.stream().filter(o -> o.f() == Op.Kind.WRITE && o.type() == Op.Type.FAIL).count(),
                 mine.stream().filter(o -> o.f() == Op.Kind.WRITE && o.type() == Op.Type.INFO).count(),
-                newLost, moments, Checkers.maxWritableAtOnce(servers, stale), conv.actions(), conv.rebuilt(), verdicts, null);
+                newLost, moments, Checkers.maxWritableAtOnce(servers, stale), conv.actions(), conv.rebuilt(), verdicts, null,
+                conv.fullRedundancyAtMs() < 0 ? Double.NaN : Math.max(0, conv.fullRedundancyAtMs() - healMs) / 1000.0,
+                conv.fullRedundancyAtMs() < 0 ? Double.NaN : (conv.fullRedundancyAtMs() - faultMs) / 1000.0,
+                conv.refusals());
     }
 
     /** CHECKSUM TABLE on every node, repeated until they agree (replication catching up) or the bound passes. */

@@ -47,7 +47,7 @@ class LabFailoverIT {
     static final Path JAR = BASE.resolve("target/mysqlha.jar");
     static final Path RUNS = BASE.resolve("target/rt-it-runs");
     static final Pattern RESULT = Pattern.compile("^RESULT iterations=(\\d+) invalid=(\\d+) lost_acked_writes=(\\d+) "
-            + "split_brain_moments=(\\d+) failover_p50_s=(\\S+) failover_p99_s=(\\S+) report=(\\S+)$", Pattern.MULTILINE);
+            + "split_brain_moments=(\\d+) failover_p50_s=(\\S+) failover_p99_s=(\\S+) (?:.* )?report=(\\S+)$", Pattern.MULTILINE);
     static final ObjectMapper JSON = new ObjectMapper();
     /** This test's lab: a directory, namespace prefix and network of its own. */
     static final Map<String, String> LAB_ENV = Map.of("MYSQLHA_LAB_DIR", "/var/tmp/mysqlha-lab-it",

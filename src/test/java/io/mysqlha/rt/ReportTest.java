@@ -45,11 +45,40 @@ class ReportTest {
         assertEquals(5.0, s.p50());
         assertEquals(11.0, s.p99());
         assertEquals("RESULT iterations=6 invalid=1 lost_acked_writes=2 split_brain_moments=1 failover_p50_s=5.00 "
-                + "failover_p99_s=11.00 report=/r/report.html", s.resultLine(Path.of("/r/report.html")));
+                + "failover_p99_s=11.00 operator_actions=0 time_to_full_redundancy_p50_s=none "
+                + "time_to_full_redundancy_p99_s=none report=/r/report.html", s.resultLine(Path.of("/r/report.html")));
         Report.FaultStats k = s.perFault().get("kill-primary-mysqld");
         assertEquals(2, k.iterations());
         assertEquals(4.0, k.median());
         assertEquals(5.0, k.max());
+    }
+
+    /** Operator actions and the time to full redundancy, per iteration, per fault and in the RESULT line. */
+    @Test
+    void operatorActionsAndFullRedundancy(@TempDir Path dir) throws Exception {
+        List<Verdict> v = List.of(new Verdict(Checkers.NO_OPERATOR, Verdict.Status.VALID, "e", Map.of()));
+        List<IterationResult> rs = List.of(
+                new IterationResult(1, Fault.KILL_PRIMARY_MYSQLD, "d", List.of("node1"), "node1", "node2", 0, 1, 2, 3, 3.0,
+                        3.0, 10, 0, 0, 0, 0, 1, List.of(), List.of(), v, null, 4.0, 12.0, Map.of()),
+                new IterationResult(2, Fault.KILL_NEW_PRIMARY_DURING_RECOVERY, "d", List.of("node2", "node3"), "node2",
+                        "node1", 0, 1, 2, 3, 6.0, 14.0, 10, 0, 0, 0, 0, 1,
+                        List.of("rebuilt node2 from node1 (refusing to rejoin: ...)", "crm_resource --cleanup"), List.of("node2"),
+                        v, null, 20.0, 30.0, Map.of("node2", "refusing to rejoin: ...")));
+        Report.Summary s = Report.summarize(rs);
+        assertEquals(2, s.operatorActions());
+        assertEquals(4.0, s.fullRedundancyP50());
+        assertEquals(20.0, s.fullRedundancyP99());
+        assertTrue(s.resultLine(Path.of("/r/report.html")).contains(
+                " operator_actions=2 time_to_full_redundancy_p50_s=4.00 time_to_full_redundancy_p99_s=20.00 "), s.resultLine(dir));
+        assertEquals(2, s.perFault().get("kill-new-primary-during-recovery").operatorActions());
+        assertEquals(0, s.perFault().get("kill-primary-mysqld").operatorActions());
+        Report.write(dir, rs, s, Map.of("target", "test"));
+        JsonNode j = new ObjectMapper().readTree(dir.resolve("results.json").toFile());
+        assertEquals(2, j.get("totals").get("operator_actions").asInt());
+        assertEquals(2, j.get("per_fault").get("kill-new-primary-during-recovery").get("operator_actions").asInt());
+        assertEquals(2, j.get("iterations").get(1).get("operator_actions").asInt());
+        assertEquals("refusing to rejoin: ...", j.get("iterations").get(1).get("refusals").get("node2").asText());
+        assertEquals(12.0, j.get("iterations").get(0).get("full_redundancy_after_fault_s").asDouble());
     }
 
     @Test
