@@ -173,8 +173,11 @@ class PackagingIT {
 
     /** Runs a shell script in the fresh root {@code root} (kept between calls); its output, stdout and stderr. */
     private static String inRoot(Path root, String script) throws Exception {
-        Process p = new ProcessBuilder(TOP.resolve("test-harness/overlay-root").toString(), root.toString(), "sh", "-c", script)
-                .redirectErrorStream(true).start();
+        ProcessBuilder pb = new ProcessBuilder(TOP.resolve("test-harness/overlay-root").toString(), root.toString(), "sh",
+                "-c", script).redirectErrorStream(true);
+        // a checkout under /tmp (a fresh clone, say) holds the packages: keep it visible in the empty /tmp
+        pb.environment().put("OVERLAY_ROOT_KEEP", TOP.toString());
+        Process p = pb.start();
         String out = new String(p.getInputStream().readAllBytes());
         assertTrue(p.waitFor(170, java.util.concurrent.TimeUnit.SECONDS), "hung: " + out);
         return out;
