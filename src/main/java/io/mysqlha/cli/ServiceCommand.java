@@ -133,8 +133,6 @@ public final class ServiceCommand {
             });
             return OcfCommand.run(a.get(1), a.size() > 2 ? a.get(2) : "usage", r.env(), out, err, host);
         };
-        NodeService s = new NodeService(sock, handler, ServiceCommand::log, overrunGraceMs);
-        s.statusSource(svc -> String.join("\n", svc.describe()) + "\n");
-        return s.start();
+        return new NodeService(sock, handler, ServiceCommand::log, overrunGraceMs).start();
     }
 }

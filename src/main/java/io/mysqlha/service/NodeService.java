@@ -49,11 +49,6 @@ public final class NodeService implements AutoCloseable {
         int handle(Protocol.Request request, PrintStream out, PrintStream err);
     }
 
-    /** What a request may ask besides agent actions. */
-    public interface StatusSource {
-        String status(NodeService service);
-    }
-
     static final long DEFAULT_TIMEOUT_MS = 20_000;
     /** Kept between the service's own limit and Pacemaker's, so that the answer reaches Pacemaker first. */
     static final long ANSWER_MARGIN_MS = 500;
@@ -75,7 +70,6 @@ public final class NodeService implements AutoCloseable {
     private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(daemon("mysqlhad-timer"));
     private final Instant started = Instant.now();
     private final String ownUser = System.getProperty("user.name");
-    private volatile StatusSource statusSource = s -> "";
     private ServerSocketChannel server;
 
     /** An action that runs now: for the status and the overrun watchdog. */
@@ -92,10 +86,6 @@ public final class NodeService implements AutoCloseable {
         this.handler = handler;
         this.log = log;
         this.overrunGraceMs = overrunGraceMs;
-    }
-
-    public void statusSource(StatusSource s) {
-        this.statusSource = s;
     }
 
     /** Binds the socket (0600 in a 0700 directory) and serves in the background. */
@@ -142,6 +132,15 @@ public final class NodeService implements AutoCloseable {
                 refused.incrementAndGet();
                 log.accept("refused a request from user " + peer + " (only root may use the service)");
                 w.frame('E', "mysqlhad: refused: only root may use the node service (peer: " + peer + ")\n");
+                // the request is still unread: closing now would reset the connection and could drop the
+                // refusal before the client reads it. End our side, then discard what it sent (bounded).
+                ch.shutdownOutput();
+                var guard = timers.schedule(() -> closeQuietly(ch), READ_LIMIT_MS, TimeUnit.MILLISECONDS);
+                try {
+                    Channels.newInputStream(ch).skip(Protocol.MAX_ITEM);
+                } finally {
+                    guard.cancel(false);
+                }
                 return;
             }
             Protocol.Request r;
@@ -153,7 +152,7 @@ public final class NodeService implements AutoCloseable {
             }
             if ("status".equals(r.args().get(0))) {
                 w.frame('A', "");
-                w.frame('O', statusSource.status(this));
+                w.frame('O', String.join("\n", describe()) + "\n");
                 w.exit(0);
                 return;
             }
@@ -286,10 +285,6 @@ public final class NodeService implements AutoCloseable {
                     + " ms (limit " + f.limitMs() + " ms)");
         }
         return l;
-    }
-
-    public Path socket() {
-        return socket;
     }
 
     @Override

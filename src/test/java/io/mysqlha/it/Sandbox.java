@@ -417,10 +417,6 @@ public final class Sandbox implements AutoCloseable {
         return serviceSocket;
     }
 
-    public Process service() {
-        return service;
-    }
-
     /** How many requests the running node service has accepted, from {@code mysqlha service status}. */
     public long serviceAccepted() throws IOException {
         String out = io.mysqlha.service.ServiceClient.call(serviceSocket, new io.mysqlha.service.Protocol.Request(
