@@ -11,6 +11,7 @@ import io.mysqlha.decide.MonitorVerdict;
 import io.mysqlha.decide.Quorum;
 import io.mysqlha.decide.SqlProbe;
 import io.mysqlha.dialect.Dialect;
+import io.mysqlha.failover.ApplyTuning;
 import io.mysqlha.failover.Compensator;
 import io.mysqlha.failover.Diverged;
 import io.mysqlha.model.BinlogCoordinates;
@@ -396,6 +397,9 @@ public final class MysqlAgent implements OcfAgent {
                 exec(s, d.setReadOnly(true));
             }
             io.state().delete(ROLE_FILE);
+            // a server that outlived an interrupted compensation still runs with its settings
+            ApplyTuning.restoreLeftover(s, io.state())
+                    .ifPresent(t -> log.warn("start: restored what an interrupted compensation left: " + t));
             if (st.semiSync().available()) {
                 // HA replicas ACK; async extras never do, so they can never be what a commit waited for
                 exec(s, d.enableReplicaSemiSync(p.bool("semisync") && isHaNode()));
@@ -1002,6 +1006,10 @@ public final class MysqlAgent implements OcfAgent {
             // recorded before writes open: a crash in between leaves a read-only node named primary, which is safe
             io.cluster().setClusterProperty(masterInfoProperty(), next.format(), deadline);
             io.state().write(FENCE_FILE, next.format() + "\n");
+            // never writable with compensation's relaxed durability: what an interrupted promote left is restored
+            // (and verified, or this promote fails) before writes open
+            ApplyTuning.restoreLeftover(s, io.state())
+                    .ifPresent(t -> log.warn("promote: restored what an interrupted compensation left: " + t));
             exec(s, d.setReadOnly(false));
             io.state().write(ROLE_FILE, CrashGuard.promotedMarker(bootId()));
             log.info("promote: primary at epoch " + next.epoch() + ", position " + next.position());
@@ -1185,6 +1193,12 @@ public final class MysqlAgent implements OcfAgent {
         try (SqlSession s = io.sql().connect("127.0.0.1", port(), credentials().admin(), deadline.atMost(10_000))) {
             Dialect d = dialect(s);
             int killed = makeReadOnly(s, d);
+            try {
+                ApplyTuning.restoreLeftover(s, io.state())
+                        .ifPresent(t -> log.warn("demote: restored what an interrupted compensation left: " + t));
+            } catch (OcfException | SqlException e) {
+                log.warn("demote: " + e.getMessage()); // read-only all the same; a promote checks again
+            }
             InstanceState st = readState(s, d);
             if (st.semiSync().available() && st.semiSync().primaryEnabled()) {
                 exec(s, d.disablePrimarySemiSync());

@@ -91,6 +91,17 @@ public final class MysqlParams {
                             + "logs built from the most advanced replica's relay logs, applied with the client; "
                             + "needs relay_log_purge=0), auto (what the replication in place uses), or none (no "
                             + "compensation: a candidate behind a reachable replica yields to it)."),
+            ParamSpec.integer("compensation_parallel_threads", 4, "Parallel apply workers of compensation",
+                    "While log compensation applies transactions on the node being promoted, its replication "
+                            + "applies them with this many parallel workers (MariaDB slave_parallel_threads with "
+                            + "slave_parallel_mode=optimistic, MySQL replica_parallel_workers), restored afterwards. "
+                            + "0 or 1: the server's own setting."),
+            ParamSpec.bool("compensation_relax_durability", true, "Relaxed durability while compensating",
+                    "While log compensation applies on the node being promoted (read-only, no client writes), "
+                            + "sync_binlog=0 and innodb_flush_log_at_trx_commit=2; restored, flushed and verified "
+                            + "before writes open, recorded in the state file apply-tuning so an interrupted "
+                            + "promote is restored by the next one. What is applied still exists on the replica "
+                            + "it came from until the promotion ends."),
             ParamSpec.string("salvage_binlog", "auto", "Salvage the dead primary's binlog",
                     "true: when the old primary's server still answers, copy the tail of its binlog that no "
                             + "replica received to the new primary; false: never; auto: only without semi-sync "

@@ -100,6 +100,12 @@ public interface Dialect {
                 + "innodb_flush_log_at_trx_commit, @@global.relay_log_recovery AS relay_log_recovery";
     }
 
+    /**
+     * The global variables that make the replication SQL thread apply with {@code threads} parallel workers,
+     * in the order to set them, with their values as SQL literals. Settable only while replication is stopped.
+     */
+    java.util.Map<String, String> parallelApply(int threads);
+
     /** Client sessions to kill on demote: rows with column ID, excluding system, replication and our own. */
     String clientSessionsQuery();
 

@@ -116,6 +116,15 @@ final class MariaDbDialect extends BaseDialect {
     }
 
     @Override
+    public java.util.Map<String, String> parallelApply(int threads) {
+        // optimistic: transactions of one domain apply in parallel, conflicts roll back and retry in order
+        java.util.Map<String, String> m = new java.util.LinkedHashMap<>();
+        m.put("slave_parallel_threads", Integer.toString(threads));
+        m.put("slave_parallel_mode", "'optimistic'");
+        return m;
+    }
+
+    @Override
     public List<String> disablePrimarySemiSync() {
         return List.of("SET GLOBAL rpl_semi_sync_master_enabled=OFF");
     }

@@ -131,6 +131,19 @@ class MySqlDialect extends BaseDialect {
     }
 
     @Override
+    public java.util.Map<String, String> parallelApply(int threads) {
+        ServerVersion v = version();
+        boolean replicaNames = v.atLeast(8, 1) || (v.atLeast(8, 0) && v.patch() >= 26);
+        java.util.Map<String, String> m = new java.util.LinkedHashMap<>();
+        if (!(v.atLeast(8, 1) || (v.atLeast(8, 0) && v.patch() >= 27))) {
+            // LOGICAL_CLOCK is the default from 8.0.27 on (and the variable deprecated)
+            m.put(replicaNames ? "replica_parallel_type" : "slave_parallel_type", "'LOGICAL_CLOCK'");
+        }
+        m.put(replicaNames ? "replica_parallel_workers" : "slave_parallel_workers", Integer.toString(threads));
+        return m;
+    }
+
+    @Override
     public List<String> disablePrimarySemiSync() {
         return List.of("SET GLOBAL " + semiPrimary() + "enabled=OFF");
     }

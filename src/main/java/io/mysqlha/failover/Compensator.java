@@ -57,7 +57,7 @@ public final class Compensator {
     /** Where things are. */
     public record Settings(String resource, String localNode, int localPort, Map<String, Node> nodes,
                            String oldPrimary, String mode, String salvage, boolean semisync, long drainMs,
-                           String clientBinary) {
+                           String clientBinary, int parallelThreads, boolean relaxDurability) {
     }
 
     /** The ports compensation uses. */
@@ -72,6 +72,8 @@ public final class Compensator {
     private final Map<String, Position> received = new LinkedHashMap<>();
     /** Servers whose received-but-unapplied transactions cannot be applied (see drainPeer). */
     private final java.util.Set<String> unusable = new java.util.HashSet<>();
+    /** The target's apply settings while it applies (set in beforePromote). */
+    private ApplyTuning tuning;
 
     public Compensator(Settings cfg, Io io, OcfLog log) {
         this.cfg = cfg;
@@ -105,7 +107,8 @@ public final class Compensator {
         }
         return new Compensator(new Settings(resource, localNode, port, nodes, oldPrimary,
                 p.str("compensation_mode"), p.str("salvage_binlog"), p.bool("semisync"),
-                p.integer("promote_drain_s") * 1000, p.str("client_binary")), io, log);
+                p.integer("promote_drain_s") * 1000, p.str("client_binary"),
+                (int) p.integer("compensation_parallel_threads"), p.bool("compensation_relax_durability")), io, log);
     }
 
     // ------------------------------------------------------------------ promote
@@ -124,6 +127,9 @@ public final class Compensator {
         local.bound(deadline);
         Journal j = new Journal(io.state(), io.clock(), cfg.localNode() + "@" + io.clock().wallMillis());
         Server me = new Server(cfg.localNode(), new Node(cfg.localNode(), "127.0.0.1", cfg.localPort()), local, d);
+        ApplyTuning.restoreLeftover(local, io.state()).ifPresent(t -> j.step("apply-settings-restored", cfg.localNode())
+                .put("detail", "left by an earlier promote: " + t).write());
+        tuning = new ApplyTuning(local, d, io.state(), j, cfg.localNode());
         InstanceState st = me.state();
         boolean gtidAvailable = d.version().isMariaDb() || !st.binlogPos().isEmpty();
         CompensationPlan.Mode mode = CompensationPlan.mode(cfg.mode(), st.replica().gtidPositioned(),
@@ -133,6 +139,7 @@ public final class Compensator {
         log.info("promote: log compensation in " + mode.name().toLowerCase() + " mode (failover " + j.failoverId() + ")");
         Map<String, Server> peers = new LinkedHashMap<>();
         List<Runnable> restore = new ArrayList<>();
+        String failure = null;
         try {
             restore.add(suspendSemiSync(me, j));
             if (mode == CompensationPlan.Mode.FILEPOS) {
@@ -174,6 +181,11 @@ public final class Compensator {
                 // candidate if this node still lacks something
                 log.error("promote: " + why);
             }
+            boolean applies = mode == CompensationPlan.Mode.GTID ? !plan.catchUpSources().isEmpty()
+                    : plan.diffTargets().contains(cfg.localNode());
+            if (cfg.relaxDurability() && (applies || salvageWanted())) {
+                tuning.relaxDurability();
+            }
             PromotionRecord rec;
             if (mode == CompensationPlan.Mode.GTID) {
                 for (String src : plan.catchUpSources()) {
@@ -190,6 +202,7 @@ public final class Compensator {
             all.put("after", positionText(me.state(), mode)).put("latest", plan.latest()).write();
             log.info("promote: compensation done in " + all.elapsedMs() + " ms: " + rec.format());
         } catch (OcfException | SqlException e) {
+            failure = e.getMessage();
             all.put("error", e.getMessage()).write();
             if (mode == CompensationPlan.Mode.FILEPOS) {
                 throw e;
@@ -197,6 +210,12 @@ public final class Compensator {
             // GTID mode: what this node holds is exact; the agent's check compares it with every peer and yields
             log.error("promote: log compensation incomplete: " + e.getMessage());
         } finally {
+            RuntimeException tuned = null;
+            try {
+                tuning.restore();
+            } catch (RuntimeException e) {
+                tuned = e;
+            }
             for (int i = restore.size() - 1; i >= 0; i--) {
                 try {
                     restore.get(i).run();
@@ -206,6 +225,12 @@ public final class Compensator {
             }
             for (Server s : peers.values()) {
                 s.session().close();
+            }
+            if (tuned != null) {
+                all.put("error", tuned.getMessage()).write();
+                // the cause first (crm_mon shows the start of a reason), then why writes stay closed
+                throw OcfException.generic("promotion stopped: " + (failure == null ? "" : "log compensation failed ("
+                        + failure + "); ") + "its apply settings are not restored: " + tuned.getMessage());
             }
         }
     }
@@ -314,6 +339,8 @@ public final class Compensator {
         if (before.replica().configured()) {
             me.session().execute(d.stopReplica());
         }
+        // parallel workers are settable only while replication is stopped; restored with the durability
+        tuning.parallel(cfg.parallelThreads());
         var repl = io.credentials().replication();
         me.session().executeSecret(d.changeSourceGtid(src.node().host(), src.node().port(), repl.user(),
                 repl.password(), 1, io.credentials().tls()), "CHANGE MASTER TO " + src.node().text() + " with GTID");

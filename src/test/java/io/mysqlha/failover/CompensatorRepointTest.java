@@ -165,7 +165,7 @@ class CompensatorRepointTest {
                 new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
         return new Compensator(new Compensator.Settings("db", "n3", 3306,
                 Map.of("n2", new Node("n2", "10.0.0.2", 3306), "n3", new Node("n3", "10.0.0.3", 3306)), "n1", "auto",
-                "auto", true, 30_000, "/usr/bin/mariadb"),
+                "auto", true, 30_000, "/usr/bin/mariadb", 4, true),
                 new Compensator.Io((h, p, cr, d) -> {
                     throw new AssertionError("file/position repoint needs no connection");
                 }, null, state, cluster, Clock.SYSTEM, new Credentials(c, c, c)), log);

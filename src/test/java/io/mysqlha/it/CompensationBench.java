@@ -22,30 +22,64 @@ public final class CompensationBench {
     private CompensationBench() {
     }
 
+    /** One measured run: our compensation step, MHA's generate+apply (or NaN), the apply bound (s). */
+    record Measure(String mode, double mb, double seconds, double mha, double bound) {
+    }
+
     public static void main(String[] args) throws Exception {
         int mb = 32;
+        int runs = 3;
         List<String> modes = new ArrayList<>(List.of("gtid", "filepos"));
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--mb" -> mb = Integer.parseInt(args[++i]);
                 case "--mode" -> modes = List.of(args[++i]);
-                default -> throw new IllegalArgumentException("usage: [--mb N] [--mode gtid|filepos]");
+                case "--runs" -> runs = Integer.parseInt(args[++i]);
+                default -> throw new IllegalArgumentException("usage: [--mb N] [--mode gtid|filepos] [--runs N]");
+            }
+        }
+        Map<String, List<Measure>> all = new java.util.LinkedHashMap<>();
+        for (int r = 1; r <= runs; r++) {
+            for (String mode : modes) {
+                Measure m = run(mode, mb);
+                System.out.printf("RUN %d mode=%s mb=%.1f seconds=%.2f mha_seconds=%s apply_bound_seconds=%.2f%n", r,
+                        mode, m.mb(), m.seconds(), fmt(m.mha()), m.bound());
+                all.computeIfAbsent(mode, k -> new ArrayList<>()).add(m);
             }
         }
         List<String> results = new ArrayList<>();
-        for (String mode : modes) {
-            results.add(run(mode, mb));
-        }
-        for (String r : results) {
-            Matcher m = Pattern.compile("mode=(\\S+) .*seconds=([0-9.]+) .*mha_seconds=([0-9.]+)$").matcher(r);
-            if (m.find()) {
-                System.out.printf("RATIO mode=%s mha_seconds/seconds=%.2f%n", m.group(1),
-                        Double.parseDouble(m.group(3)) / Double.parseDouble(m.group(2)));
+        for (var e : all.entrySet()) {
+            List<Measure> ms = e.getValue();
+            double ours = median(ms.stream().mapToDouble(Measure::seconds).toArray());
+            double mha = median(ms.stream().mapToDouble(Measure::mha).filter(x -> !Double.isNaN(x)).toArray());
+            double bound = median(ms.stream().mapToDouble(Measure::bound).toArray());
+            double size = median(ms.stream().mapToDouble(Measure::mb).toArray());
+            if (!Double.isNaN(mha)) {
+                System.out.printf("RATIO mode=%s mha_seconds/seconds=%.2f seconds/apply_bound_seconds=%.2f%n", e.getKey(),
+                        mha / ours, ours / bound);
+            } else {
+                System.out.printf("RATIO mode=%s seconds/apply_bound_seconds=%.2f%n", e.getKey(), ours / bound);
             }
+            results.add(String.format("RESULT mode=%s mb=%.1f runs=%d seconds=%.2f mb_per_s=%.1f mha_seconds=%s "
+                    + "apply_bound_seconds=%.2f", e.getKey(), size, ms.size(), ours, size / ours, fmt(mha), bound));
         }
         for (String r : results) {
             System.out.println(r);
         }
+    }
+
+    static String fmt(double v) {
+        return Double.isNaN(v) ? "na" : String.format("%.2f", v);
+    }
+
+    /** The median (NaN when empty). */
+    static double median(double[] v) {
+        if (v.length == 0) {
+            return Double.NaN;
+        }
+        double[] c = v.clone();
+        java.util.Arrays.sort(c);
+        return c.length % 2 == 1 ? c[c.length / 2] : (c[c.length / 2 - 1] + c[c.length / 2]) / 2;
     }
 
     static Map<String, String> env(String mode, String... kv) {
@@ -65,8 +99,8 @@ public final class CompensationBench {
         }
     }
 
-    static String run(String mode, int mb) throws Exception {
-        try (Sandbox sb = new Sandbox("bench-" + mode, "n1", "n2", "n3", "n4")) {
+    static Measure run(String mode, int mb) throws Exception {
+        try (Sandbox sb = new Sandbox("bench-" + mode, "n1", "n2", "n3", "n4", "n5")) {
             for (String n : sb.nodes()) {
                 Files.writeString(sb.node(n).resolve("my.cnf"), "relay-log-purge=0\nmax-allowed-packet=64M\n",
                         StandardOpenOption.APPEND);
@@ -77,10 +111,17 @@ public final class CompensationBench {
             }
             ok(sb.agent("n1", "promote", env(mode)), "promote n1");
             Map<String, String> at = sb.row("n1", "SHOW MASTER STATUS");
-            for (String n : List.of("n2", "n3", "n4")) {
+            // n5 measures the bound: the server's own replication applying the same events, with the settings
+            // compensation applies with (parallel workers, relaxed durability), set before its threads start
+            sb.exec("n5", "STOP SLAVE", "SET GLOBAL slave_parallel_threads=" + PARALLEL,
+                    "SET GLOBAL slave_parallel_mode='optimistic'", "SET GLOBAL sync_binlog=0",
+                    "SET GLOBAL innodb_flush_log_at_trx_commit=2");
+            for (String n : List.of("n2", "n3", "n4", "n5")) {
+                // n5 uses coordinates in both modes: its relay log survives stopping its SQL thread
+                String gtid = mode.equals("gtid") && !n.equals("n5") ? "gtid" : "filepos";
                 sb.exec(n, "STOP SLAVE", "SET GLOBAL gtid_slave_pos=@@gtid_binlog_pos", "CHANGE MASTER TO MASTER_HOST='127.0.0.1', MASTER_PORT=" + sb.port("n1")
                         + ", MASTER_USER='mysqlha_repl', MASTER_PASSWORD='repl-pw', MASTER_CONNECT_RETRY=1, "
-                        + (mode.equals("gtid") ? "MASTER_USE_GTID=slave_pos"
+                        + (gtid.equals("gtid") ? "MASTER_USE_GTID=slave_pos"
                         : "MASTER_USE_GTID=no, MASTER_LOG_FILE='" + at.get("File") + "', MASTER_LOG_POS=" + at.get("Position")),
                         "START SLAVE");
             }
@@ -88,8 +129,10 @@ public final class CompensationBench {
             sb.exec("n1", "INSERT INTO app.b VALUES (0, 0, 'start')");
             waitEqual(sb, "n4", "SELECT COUNT(*) FROM app.b", "1");
             waitEqual(sb, "n2", "SELECT COUNT(*) FROM app.b", "1");
+            waitEqual(sb, "n5", "SELECT COUNT(*) FROM app.b", "1");
             sb.exec("n2", "STOP SLAVE IO_THREAD");
             sb.exec("n4", "STOP SLAVE IO_THREAD");
+            sb.exec("n5", "STOP SLAVE SQL_THREAD");
             Map<String, String> target = sb.row("n2", "SHOW SLAVE STATUS");
             long start = binlogBytes(sb);
             long id = 1;
@@ -112,6 +155,12 @@ public final class CompensationBench {
             }
             // n3 applies what it received before the primary dies: the benchmark measures compensation, not lag
             waitEqual(sb, "n3", "SELECT @@gtid_current_pos", end);
+            while (!primaryEnd.get("Position").equals(sb.row("n5", "SHOW SLAVE STATUS").get("Read_Master_Log_Pos"))) {
+                if (System.nanoTime() > deadlineNs) {
+                    throw new IllegalStateException("n5 never received everything");
+                }
+                Thread.sleep(200);
+            }
             Sandbox.sh("kill", "-9", Long.toString(sb.pid("n1")));
             while (sb.pid("n1") > 0) {
                 Thread.sleep(50);
@@ -135,11 +184,43 @@ public final class CompensationBench {
                     + bytes + " bytes");
 
             String mha = mha(sb, mode, target, checksum);
-            double mbs = bytes / 1e6;
-            double s = ms / 1000.0;
-            return String.format("RESULT mode=%s mb=%.1f seconds=%.2f mb_per_s=%.1f mha_seconds=%s", mode, mbs, s,
-                    mbs / s, mha);
+            double bound = applyBound(sb, checksum);
+            return new Measure(mode, bytes / 1e6, ms / 1000.0, mha.equals("na") ? Double.NaN : Double.parseDouble(mha),
+                    bound);
         }
+    }
+
+    static final int PARALLEL = 4;
+
+    /**
+     * The apply bound: n5 received every event (its SQL thread stopped); the time from START SLAVE SQL_THREAD
+     * until it applied all of it, checked by the data's checksum.
+     */
+    static double applyBound(Sandbox sb, String want) throws Exception {
+        Map<String, String> st = sb.row("n5", "SHOW SLAVE STATUS");
+        String read = st.get("Read_Master_Log_Pos");
+        String file = st.get("Master_Log_File");
+        long t0 = System.nanoTime();
+        sb.exec("n5", "START SLAVE SQL_THREAD");
+        long end = t0 + 1_800_000_000_000L;
+        while (true) {
+            Map<String, String> r = sb.row("n5", "SHOW SLAVE STATUS");
+            if (read.equals(r.get("Exec_Master_Log_Pos")) && file.equals(r.get("Relay_Master_Log_File"))) {
+                break;
+            }
+            if (!"Yes".equals(r.get("Slave_SQL_Running")) || System.nanoTime() > end) {
+                throw new IllegalStateException("n5's SQL thread did not apply what it received: " + r);
+            }
+            Thread.sleep(20);
+        }
+        double s = (System.nanoTime() - t0) / 1e9;
+        String got = sb.row("n5", "CHECKSUM TABLE app.b").get("Checksum");
+        if (!want.equals(got)) {
+            throw new IllegalStateException("n5 differs from n2 after applying (" + got + " vs " + want + ")");
+        }
+        System.err.println("bound: n5's SQL thread applied the same events in " + String.format("%.2f", s)
+                + " s (" + PARALLEL + " workers, optimistic, sync_binlog=0, innodb_flush_log_at_trx_commit=2)");
+        return s;
     }
 
     /** MHA node's apply_diff_relay_logs on n3's relay logs for n4: generate, then apply; wall time, or na. */
