@@ -1,5 +1,7 @@
 package io.mysqlha.rt;
 
+import io.mysqlha.ops.Reclone;
+
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -290,57 +292,22 @@ public final class Healer {
     }
 
     /**
-     * An operator's rebuild of node from primary: stop what is left of the server, empty the datadir,
-     * stream a mariadb-backup of the primary into it, prepare it, give it the backup's GTID position as its
-     * replication position, tell the agent the node may rejoin. Returns a summary ("ok" or what failed).
+     * An operator's rebuild of node from primary: {@code mysqlha reclone NODE --from PRIMARY --allow-primary
+     * --force --discard-old}, its code run from here through the target's shell on each node (copying from
+     * the primary as the harness always did: after a fault the replicas may be the ones hurt). Returns a
+     * summary ("ok" or what failed).
      */
     public String rebuildNode(String node, String primary) {
-        String r = copyFrom(node, primary);
-        if (!r.startsWith("ok")) {
-            // A half-made copy must never start: leave an empty datadir, which the agent refuses.
-            target.exec(node, Duration.ofSeconds(60), "sh", "-c", "pkill -9 -x mariadbd; find '" + datadir
-                    + "' -mindepth 1 -delete");
+        Reclone r = new Reclone(target::wrap, new Reclone.Options(node, primary, true, true, true, dbResource,
+                agentResource, datadir, "/etc/mysql/my.cnf", null, Duration.ofSeconds(120)), RECLONE_LOG, false);
+        try {
+            Reclone.Result res = r.run();
+            return (res.replicating() ? "ok, " : "copied but not replicating yet, ") + "gtid_slave_pos=" + res.gtid();
+        } catch (Reclone.Refused | Reclone.Failed e) {
+            return e.getMessage();
         }
-        return r;
     }
 
-    private String copyFrom(String node, String primary) {
-        Duration t = Duration.ofSeconds(300);
-        Exec.Result r = target.exec(node, Duration.ofSeconds(60), "sh", "-c",
-                "pkill -9 -x mariadbd; pkill -9 -x mysqld; sleep 1; d='" + datadir + "'; mkdir -p \"$d\"; "
-                        + "find \"$d\" -mindepth 1 -delete && chown mysql:mysql \"$d\"");
-        if (!r.ok()) {
-            return "emptying the datadir failed: " + r.brief();
-        }
-        r = target.pipe(primary, List.of("mariadb-backup", "--backup", "--stream=xbstream", "--target-dir=/tmp",
-                "--user=root"), node, List.of("mbstream", "-x", "-C", datadir), t);
-        if (!r.ok()) {
-            return "backup stream from " + primary + " failed: " + r.brief();
-        }
-        r = target.exec(node, t, "sh", "-c", "mariadb-backup --prepare --target-dir='" + datadir + "' >/tmp/rt-prepare.log 2>&1"
-                + " && chown -R mysql:mysql '" + datadir + "'");
-        if (!r.ok()) {
-            return "prepare failed: " + r.brief();
-        }
-        // The copy has no binary logs: it starts as a replica at the backup's GTID position.
-        r = target.exec(node, Duration.ofSeconds(120), "sh", "-c",
-                "set -e; f='" + datadir + "/mariadb_backup_binlog_info'; [ -f \"$f\" ] || f='" + datadir
-                        + "/xtrabackup_binlog_info'; g=$(awk '{print $3}' \"$f\"); [ -n \"$g\" ]; "
-                        + "mariadbd --defaults-file=/etc/mysql/my.cnf --skip-networking --skip-slave-start "
-                        + "--socket=/tmp/rt-rebuild.sock --pid-file=/tmp/rt-rebuild.pid --user=mysql >/tmp/rt-rebuild.log 2>&1 & "
-                        + "for i in $(seq 1 60); do mariadb -S /tmp/rt-rebuild.sock -e 'SELECT 1' >/dev/null 2>&1 && break; sleep 0.5; done; "
-                        + "mariadb -S /tmp/rt-rebuild.sock -e \"SET GLOBAL gtid_slave_pos='$g'\"; "
-                        + "mariadb-admin -S /tmp/rt-rebuild.sock shutdown; wait; echo \"gtid_slave_pos=$g\"");
-        if (!r.ok()) {
-            return "setting the GTID position failed: " + r.brief();
-        }
-        String gtid = r.out().strip();
-        r = target.exec(node, Duration.ofSeconds(60), "sh", "-c",
-                "if command -v mysqlha >/dev/null; then mysqlha rejoin --resource " + agentResource + "; "
-                        + "else java -jar /usr/share/mysqlha/mysqlha.jar rejoin --resource " + agentResource + "; fi");
-        if (!r.ok()) {
-            return "mysqlha rejoin failed: " + r.brief();
-        }
-        return "ok, " + gtid;
-    }
+    /** The reclone's step lines: not on the harness's own output (its log gets the summary). */
+    private static final java.io.PrintStream RECLONE_LOG = new java.io.PrintStream(java.io.OutputStream.nullOutputStream());
 }

@@ -1,0 +1,193 @@
+package io.mysqlha.it;
+
+import io.mysqlha.rt.CrmMon;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * {@code mysqlha reclone} on the real lab (its own directory, prefix and /24), reaching the nodes through
+ * the lab's exec (the lab has no sshd): a replica given an errant transaction and restarted uncleanly is
+ * refused by the agent ("refusing to rejoin: this node has transactions the primary ... lacks"); reclone
+ * rebuilds it from the other replica, Pacemaker runs it as a replica again, it replicates a row written
+ * afterwards on the primary, its errant data is gone from the datadir and kept in the old one, which
+ * {@code --discard-old} then removes. Reclone of the primary is refused with its message, changing nothing.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class RecloneIT {
+    static final Path BASE = Path.of(System.getProperty("mysqlha.basedir", "."));
+    static final Path LAB = BASE.resolve("test-harness/lab");
+    static final Path JAR = BASE.resolve("target/mysqlha.jar");
+    static final Map<String, String> LAB_ENV = Map.of("MYSQLHA_LAB_DIR", "/var/tmp/mysqlha-recloneit",
+            "MYSQLHA_LAB_PREFIX", "mhrit", "MYSQLHA_LAB_NET", "10.250.6");
+    static boolean up;
+    static long t0;
+    static String primary;
+    static String refused;
+    static String other;
+
+    record Run(int rc, String out) {}
+
+    @BeforeAll
+    static void bringUpTheLab() throws Exception {
+        t0 = System.nanoTime();
+        String why = LabFailoverIT.missing();
+        if (why != null) {
+            System.out.println("RecloneIT skipped: " + why);
+        }
+        assumeTrue(why == null, why);
+        Run r = run(List.of(LAB.toString(), "up", "--no-build", "--clean"), 240);
+        up = true;
+        assertEquals(0, r.rc(), "lab up:\n" + r.out());
+        Run c = run(List.of(LAB.toString(), "configure"), 120);
+        assertEquals(0, c.rc(), "lab configure:\n" + c.out());
+        CrmMon v = awaitView(120, m -> m.promoted().size() == 1 && m.unpromoted().size() == 2 && m.failures().isEmpty());
+        primary = v.promoted().get(0);
+        refused = v.unpromoted().get(0);
+        other = v.unpromoted().get(1);
+    }
+
+    @AfterAll
+    static void tearDown() throws Exception {
+        if (up) {
+            run(List.of(LAB.toString(), "down"), 120);
+            System.out.printf("RecloneIT: whole class %.1f s%n", (System.nanoTime() - t0) / 1e9);
+        }
+    }
+
+    @Test
+    @Order(1)
+    void recloneOfThePrimaryIsRefused() throws Exception {
+        Run r = reclone(primary);
+        assertEquals(2, r.rc(), r.out());
+        assertTrue(r.out().contains("reclone refused: " + primary + " is the primary"), r.out());
+        assertTrue(r.out().contains("Move the primary first"), r.out());
+        Run healthy = reclone(other);
+        assertEquals(2, healthy.rc(), healthy.out());
+        assertTrue(healthy.out().contains(other + " runs as a healthy replica") && healthy.out().contains("--force"),
+                healthy.out());
+        CrmMon v = view();
+        assertEquals(List.of(primary), v.promoted(), "nothing moved");
+    }
+
+    @Test
+    @Order(2)
+    void aReplicaRefusedForErrantTransactionsIsRebuiltAndReplicatesAgain() throws Exception {
+        // an errant transaction: written on the replica itself (root passes read_only), binlogged
+        Run w = exec(refused, "mariadb", "-e", "CREATE DATABASE errant_db; CREATE TABLE errant_db.t (i INT PRIMARY KEY); "
+                + "INSERT INTO errant_db.t VALUES (1)");
+        assertEquals(0, w.rc(), w.out());
+        assertEquals(0, run(List.of(LAB.toString(), "kill-mysqld", refused), 30).rc());
+        CrmMon v = awaitView(90, m -> m.failures().stream().anyMatch(f -> refused.equals(f.node())
+                && f.exitReason().startsWith("refusing to rejoin: this node has transactions the primary")));
+        System.out.println("RecloneIT: refused: " + v.failures());
+
+        long s = System.nanoTime();
+        Run r = reclone(refused);
+        System.out.printf("RecloneIT: reclone %s took %.1f s:%n%s%n", refused, (System.nanoTime() - s) / 1e9, r.out());
+        assertEquals(0, r.rc(), r.out());
+        assertTrue(r.out().contains("rebuilding " + refused + " from " + other + " (a replica)"), r.out());
+        assertTrue(r.out().contains(refused + " replicates from " + primary), r.out());
+        String old = r.out().lines().filter(l -> l.contains("old datadir moved to ")).findFirst().orElseThrow()
+                .replaceAll(".*old datadir moved to " + refused + ":", "").strip();
+        assertTrue(old.startsWith("/var/lib/mysql.old-"), old);
+
+        CrmMon after = view();
+        assertTrue(after.unpromoted().contains(refused), after.toString());
+        assertTrue(after.failures().stream().noneMatch(f -> refused.equals(f.node())), after.failures().toString());
+        // replicates: a row written on the primary now arrives
+        assertEquals(0, exec(primary, "mariadb", "-e", "CREATE TABLE IF NOT EXISTS lab.reclone_it (i INT PRIMARY KEY); "
+                + "INSERT INTO lab.reclone_it VALUES (42)").rc());
+        String seen = "";
+        for (int i = 0; i < 30 && !seen.equals("42"); i++) {
+            seen = exec(refused, "mariadb", "-N", "-B", "-e", "SELECT i FROM lab.reclone_it").out().strip();
+            Thread.sleep(500);
+        }
+        assertEquals("42", seen, "the rebuilt node replicates the primary's new row");
+        // its errant data is gone from the datadir, and kept in the old one
+        assertEquals(1, exec(refused, "test", "-d", "/var/lib/mysql/errant_db").rc());
+        assertEquals(0, exec(refused, "test", "-f", old + "/errant_db/t.ibd").rc(), "the old datadir is kept at " + old);
+
+        Run d = run(List.of(LabFailoverIT.java(), "-jar", JAR.toString(), "reclone", refused, "--discard-old", "--via",
+                LAB + " exec {node}"), 120);
+        assertEquals(0, d.rc(), d.out());
+        assertTrue(d.out().contains("removed the old datadir " + refused + ":" + old), d.out());
+        assertEquals(1, exec(refused, "test", "-e", old).rc(), old + " removed");
+        assertTrue(view().unpromoted().contains(refused));
+    }
+
+    static Run reclone(String node) throws Exception {
+        return run(List.of(LabFailoverIT.java(), "-jar", JAR.toString(), "reclone", node, "--via", LAB + " exec {node}"), 300);
+    }
+
+    static Run exec(String node, String... argv) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(LAB.toString(), "exec", node));
+        cmd.addAll(List.of(argv));
+        return run(cmd, 60);
+    }
+
+    static CrmMon view() throws Exception {
+        for (String n : List.of("node1", "node2", "node3")) {
+            Run r = exec(n, "crm_mon", "-1", "--output-as=xml");
+            if (r.rc() == 0) {
+                try {
+                    CrmMon v = CrmMon.parse(r.out(), "db", "writer-vip", "reader-vip");
+                    if (v.quorate()) {
+                        return v;
+                    }
+                } catch (IllegalArgumentException e) {
+                    // next node
+                }
+            }
+        }
+        throw new AssertionError("no quorate crm_mon answer");
+    }
+
+    static CrmMon awaitView(int seconds, java.util.function.Predicate<CrmMon> ok) throws Exception {
+        long end = System.nanoTime() + seconds * 1_000_000_000L;
+        CrmMon last = null;
+        while (System.nanoTime() < end) {
+            try {
+                last = view();
+                if (ok.test(last)) {
+                    return last;
+                }
+            } catch (AssertionError e) {
+                // not up yet
+            }
+            Thread.sleep(1000);
+        }
+        throw new AssertionError("crm_mon did not show what was awaited within " + seconds + " s; last: " + last);
+    }
+
+    static Run run(List<String> cmd, int timeoutS) throws Exception {
+        Path out = Files.createTempFile("reclone-it", ".out");
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile());
+        pb.environment().putAll(LAB_ENV);
+        Process p = pb.start();
+        if (!p.waitFor(timeoutS, TimeUnit.SECONDS)) {
+            p.descendants().forEach(ProcessHandle::destroyForcibly);
+            p.destroyForcibly();
+            p.waitFor(10, TimeUnit.SECONDS);
+            throw new AssertionError(cmd + " still running after " + timeoutS + " s:\n" + Files.readString(out));
+        }
+        String text = Files.readString(out, StandardCharsets.UTF_8);
+        Files.deleteIfExists(out);
+        return new Run(p.exitValue(), text);
+    }
+}
