@@ -148,7 +148,7 @@ public final class SwitchoverCheck {
                     + "restart its replication (pcs resource cleanup " + f.resource() + " --node " + t + ")");
         }
         if ("0".equals(f.readable().get(t))) {
-            why.add(t + ": its agent reports it not readable (attribute " + f.resource() + "-readable=0); fix: "
+            why.add(t + ": its agent reports it not readable (its readable attribute is 0); fix: "
                     + "wait for its monitor to see it healthy");
         }
     }
