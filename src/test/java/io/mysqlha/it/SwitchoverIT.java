@@ -108,7 +108,7 @@ class SwitchoverIT {
                 + "PRIMARY KEY, at DATETIME(6)) ENGINE=InnoDB");
         waitUntil(() -> sql(target, "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema='ittest'")
                 .out().strip().equals("1"), 20_000);
-        sql(target, "STOP SLAVE SQL_THREAD; CHANGE MASTER TO MASTER_DELAY=60; START SLAVE SQL_THREAD");
+        sql(target, "STOP SLAVE; CHANGE MASTER TO MASTER_DELAY=60; START SLAVE");
         try {
             sql(primary, "INSERT INTO ittest.t (at) VALUES (NOW(6))");
             // Seconds_Behind_Master counts from the delayed event's timestamp: past the 5 s bound after 6 s
@@ -121,7 +121,7 @@ class SwitchoverIT {
             assertTrue(Integer.parseInt(m.group(1)) > 5, r.out());
             assertTrue(r.out().contains("fix: wait until it has caught up, or raise --max-lag"), r.out());
         } finally {
-            sql(target, "STOP SLAVE SQL_THREAD; CHANGE MASTER TO MASTER_DELAY=0; START SLAVE SQL_THREAD");
+            sql(target, "STOP SLAVE; CHANGE MASTER TO MASTER_DELAY=0; START SLAVE");
         }
         assertEquals(primary, primary(), "a refused switchover moved nothing");
         assertNoConstraintLeft();
@@ -132,12 +132,20 @@ class SwitchoverIT {
     void aLongTransactionOnThePrimaryIsRefused() throws Exception {
         String primary = primary();
         // a client that opens a transaction and keeps it open (the SLEEP), as an application would
-        Process holder = new ProcessBuilder(labCmd("exec", primary, "mariadb", "-e",
+        sql(primary, "CREATE DATABASE IF NOT EXISTS ittest; CREATE TABLE IF NOT EXISTS ittest.t (id INT AUTO_INCREMENT "
+                + "PRIMARY KEY, at DATETIME(6)) ENGINE=InnoDB");
+        Path log = Files.createTempFile("switchover-it-trx", ".out");
+        ProcessBuilder hb = new ProcessBuilder(labCmd("exec", primary, "mariadb", "-e",
                 "BEGIN; INSERT INTO ittest.t (at) VALUES (NOW(6)); SELECT SLEEP(60); ROLLBACK"))
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-        pb(holder);
+                .redirectErrorStream(true).redirectOutput(log.toFile()).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        hb.environment().putAll(LAB_ENV);
+        Process holder = hb.start();
         try {
-            waitUntil(() -> !sql(primary, "SELECT trx_mysql_thread_id FROM information_schema.innodb_trx").out().isBlank(), 10_000);
+            try {
+                waitUntil(() -> !sql(primary, "SELECT trx_mysql_thread_id FROM information_schema.innodb_trx").out().isBlank(), 10_000);
+            } catch (AssertionError e) {
+                throw new AssertionError("no open transaction on " + primary + "; the client said: " + Files.readString(log), e);
+            }
             String thread = sql(primary, "SELECT trx_mysql_thread_id FROM information_schema.innodb_trx").out().strip();
             Thread.sleep(4_000);
             Run r = switchover(primary, "--max-trx-age", "2");
@@ -240,10 +248,6 @@ class SwitchoverIT {
         List<String> cmd = new ArrayList<>(List.of(LAB.toString()));
         cmd.addAll(List.of(args));
         return cmd;
-    }
-
-    static void pb(Process p) {
-        assertTrue(p.isAlive() || p.exitValue() == 0, "the transaction holder did not start");
     }
 
     interface Cond {
