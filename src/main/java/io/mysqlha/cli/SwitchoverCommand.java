@@ -214,8 +214,14 @@ public final class SwitchoverCommand implements Callable<Integer> {
         }
         AtomicBoolean pinned = new AtomicBoolean();
         Thread hook = new Thread(() -> {
-            if (pinned.get()) {
-                clear();
+            if (pinned.getAndSet(false)) {
+                boolean ok = clear();
+                // a transition Pacemaker already started runs to its end: the role may still move
+                out.println("switchover interrupted: constraint cli-prefer-" + clone + (ok ? " cleared" : " NOT cleared "
+                        + "(run crm_resource --clear --resource " + clone + "; its lifetime ends it anyway)")
+                        + "; see crm_mon for where the promoted role is now");
+                out.println("RESULT switchover=interrupted from=" + from + " to=" + target + " cleared=" + (ok ? "yes" : "no"));
+                out.flush();
             }
         }, "switchover-clear");
         Runtime.getRuntime().addShutdownHook(hook);
@@ -231,8 +237,8 @@ public final class SwitchoverCommand implements Callable<Integer> {
                 "--node", target, "--lifetime", lifetime), null, Deadline.in(Clock.SYSTEM, 20_000));
         if (!mv.ok()) {
             hb.stop();
-            clear();
             pinned.set(false);
+            clear();
             out.println("switchover failed: crm_resource --move: " + mv.message() + "; the constraint was cleared");
             out.println("RESULT switchover=failed from=" + from + " to=" + target + " reason=move");
             return 1;
@@ -281,8 +287,10 @@ public final class SwitchoverCommand implements Callable<Integer> {
         // a moment for the old primary's refused heartbeats to show, then stop writing
         sleep(100);
         hb.stop();
+        if (!pinned.getAndSet(false)) {
+            return 3;
+        }
         boolean cleared = clear();
-        pinned.set(false);
         try {
             Runtime.getRuntime().removeShutdownHook(hook);
         } catch (IllegalStateException e) {
