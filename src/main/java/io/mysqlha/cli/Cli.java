@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
         description = "Pacemaker resource agents and tools for MySQL/MariaDB replication clusters.",
         subcommands = {OcfCommand.class, CdsTrainCommand.class, CdsClassListCommand.class, DocsCommand.class,
             QuorumCommand.class, RejoinCommand.class, StatusCommand.class, JournalCommand.class, CoordsCommand.class,
-            RtCommand.class, ServiceCommand.class, RecloneCommand.class})
+            RtCommand.class, ServiceCommand.class, RecloneCommand.class, SwitchoverCommand.class})
 public final class Cli {
     private Cli() {}
 

@@ -379,6 +379,25 @@ public final class Checkers {
                 .orElse(Double.NaN);
     }
 
+    /**
+     * The write pause of a move of the primary as the writers felt it: from the last write oldPrimary
+     * acknowledged to the first write another server acknowledged after the fault (seconds; NaN when no
+     * other server acknowledged one, or the old primary none).
+     */
+    public static double writePause(List<Op> ops, long faultMs, String oldPrimary) {
+        if (oldPrimary == null) {
+            return Double.NaN;
+        }
+        long firstNew = ops.stream().filter(o -> o.isAckedWrite() && o.invokeMs() >= faultMs && o.server() != null
+                && !oldPrimary.equals(o.server())).mapToLong(Op::completeMs).min().orElse(-1);
+        if (firstNew < 0) {
+            return Double.NaN;
+        }
+        long lastOld = ops.stream().filter(o -> o.isAckedWrite() && oldPrimary.equals(o.server())
+                && o.completeMs() <= firstNew).mapToLong(Op::completeMs).max().orElse(-1);
+        return lastOld < 0 ? Double.NaN : (firstNew - lastOld) / 1000.0;
+    }
+
     /** The longest stretch without an acknowledged write between fromMs and toMs (seconds). */
     public static double longestWriteGap(List<Op> ops, long fromMs, long toMs) {
         List<Long> acks = ops.stream().filter(Op::isAckedWrite).map(Op::completeMs)

@@ -8,7 +8,23 @@ public record IterationResult(int n, Fault fault, String description, List<Strin
         String primaryAfter, long startMs, long faultMs, long healMs, long endMs, double failoverS,
         double longestWriteGapS, long acked, long failed, long info, long lostWrites, int splitBrainMoments, int maxWritable,
         List<String> actions, List<String> rebuilt, List<Verdict> verdicts, String skipped,
-        double fullRedundancyAfterHealS, double fullRedundancyAfterFaultS, Map<String, String> refusals) {
+        double fullRedundancyAfterHealS, double fullRedundancyAfterFaultS, Map<String, String> refusals,
+        double writePauseS, Map<String, String> measured) {
+
+    /**
+     * Without the write pause (writePauseS: from the writers' history, the last write the old primary
+     * acknowledged to the first a new one did, NaN when the primary did not move) and without what the
+     * fault's own command measured (measured: the key=value pairs of mysqlha switchover's RESULT line).
+     */
+    public IterationResult(int n, Fault fault, String description, List<String> nodes, String primaryBefore,
+            String primaryAfter, long startMs, long faultMs, long healMs, long endMs, double failoverS,
+            double longestWriteGapS, long acked, long failed, long info, long lostWrites, int splitBrainMoments,
+            int maxWritable, List<String> actions, List<String> rebuilt, List<Verdict> verdicts, String skipped,
+            double fullRedundancyAfterHealS, double fullRedundancyAfterFaultS, Map<String, String> refusals) {
+        this(n, fault, description, nodes, primaryBefore, primaryAfter, startMs, faultMs, healMs, endMs, failoverS,
+                longestWriteGapS, acked, failed, info, lostWrites, splitBrainMoments, maxWritable, actions, rebuilt,
+                verdicts, skipped, fullRedundancyAfterHealS, fullRedundancyAfterFaultS, refusals, Double.NaN, Map.of());
+    }
 
     /**
      * Without the self-healing figures (fullRedundancy*: seconds from the heal step, and from the fault, to

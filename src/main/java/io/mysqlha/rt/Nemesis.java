@@ -49,6 +49,17 @@ public final class Nemesis {
         }
 
         private final List<String> done = new ArrayList<>();
+        /** What the fault's own command printed, and the key=value pairs of its RESULT line (switchover). */
+        volatile String commandOutput = "";
+        final java.util.Map<String, String> measured = new java.util.concurrent.ConcurrentHashMap<>();
+
+        public java.util.Map<String, String> measured() {
+            return new java.util.TreeMap<>(measured);
+        }
+
+        public String commandOutput() {
+            return commandOutput;
+        }
 
         /** Undoes the fault (idempotent, bounded). Returns what was done (the same list when called again). */
         public synchronized List<String> heal() {
@@ -188,15 +199,51 @@ public final class Nemesis {
                 yield new Injection(fault, List.of(replica), "kill-mysqld " + replica + " twice (the second once it ran again)");
             }
             case SWITCHOVER -> {
-                // What an operator types: pcs resource move db <node> --promoted, then pcs resource clear db.
-                // crm_resource is the same call without pcs's own checks (pcs needs pcsd on some versions).
-                Injection i = new Injection(fault, List.of(primary, replica), "move the promoted role " + primary + " -> " + replica);
+                // What an operator types: mysqlha switchover --to <node>, the product's own checks, move and
+                // clear. It runs beside the iteration (the fault's time is when it starts); healing waits for
+                // it and keeps what it measured. The clear afterwards only guards against a command that died.
+                Injection i = new Injection(fault, List.of(primary, replica), "mysqlha switchover " + primary + " -> " + replica);
+                String args = "switchover --to " + replica + " --resource " + dbResource + " --timeout 60";
+                Thread t = new Thread(() -> {
+                    Exec.Result r = target.exec(replica, Duration.ofSeconds(120), "sh", "-c",
+                            "if command -v mysqlha >/dev/null; then mysqlha " + args + "; "
+                                    + "else java -jar /usr/share/mysqlha/mysqlha.jar " + args + "; fi");
+                    i.commandOutput = r.out() + (r.ok() ? "" : "\n(exit: " + r.brief() + ")");
+                    i.measured.putAll(resultLine(r.out()));
+                }, "switchover-" + replica);
+                t.setDaemon(true);
+                t.start();
+                i.undo.add(() -> {
+                    try {
+                        t.join(130_000);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                });
                 i.undo.add(() -> target.exec(replica, VERB_TIMEOUT, "crm_resource", "--clear", "--resource", dbResource));
-                check(target.exec(replica, VERB_TIMEOUT, "crm_resource", "--move", "--resource", dbResource, "--node",
-                        replica, "--promoted"), i, "crm_resource --move");
                 yield i;
             }
         };
+    }
+
+    /** The key=value pairs of the last line starting with "RESULT " in a command's output. */
+    static java.util.Map<String, String> resultLine(String out) {
+        java.util.Map<String, String> m = new java.util.LinkedHashMap<>();
+        String last = null;
+        for (String line : out.split("\n")) {
+            if (line.startsWith("RESULT ")) {
+                last = line;
+            }
+        }
+        if (last != null) {
+            for (String kv : last.substring(7).trim().split("\\s+")) {
+                int eq = kv.indexOf('=');
+                if (eq > 0) {
+                    m.put(kv.substring(0, eq), kv.substring(eq + 1));
+                }
+            }
+        }
+        return m;
     }
 
     /** How long a chained fault waits for the cluster to reach the moment of its second fault. */

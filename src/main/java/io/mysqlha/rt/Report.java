@@ -28,7 +28,7 @@ public final class Report {
     /** Figures of one fault type over a round. */
     public record FaultStats(String fault, int iterations, int passed, int invalid, int unknown, double p50,
             double p99, double max, double median, long lostWrites, int splitBrainMoments, int operatorActions,
-            double fullRedundancyP50, double fullRedundancyMax) {}
+            double fullRedundancyP50, double fullRedundancyMax, double writePauseP50, double writePauseMax) {}
 
     /** The round's totals and the RESULT line. */
     public record Summary(int iterations, int invalid, int unknown, long lostWrites, int splitBrainMoments,
@@ -66,7 +66,8 @@ public final class Report {
                     rs.stream().mapToLong(IterationResult::lostWrites).sum(),
                     rs.stream().mapToInt(IterationResult::splitBrainMoments).sum(),
                     rs.stream().mapToInt(r -> r.actions().size()).sum(),
-                    Stats.percentile(fullRedundancy(rs), 50), Stats.max(fullRedundancy(rs))));
+                    Stats.percentile(fullRedundancy(rs), 50), Stats.max(fullRedundancy(rs)),
+                    Stats.percentile(writePauses(rs), 50), Stats.max(writePauses(rs))));
         }
         List<Double> moving = failovers(results.stream().filter(r -> r.fault().movesPrimary).toList());
         return new Summary(results.size(),
@@ -96,12 +97,19 @@ public final class Report {
             boolean vipOk = rs.stream().allMatch(r -> r.verdicts().stream().filter(v -> v.checker().equals(Checkers.WRITER_VIP))
                     .allMatch(v -> v.status() == Verdict.Status.VALID));
             out.add(String.format(Locale.ROOT, "RESULT fault=%s failover_s=%s lost_acked_writes=%d writable_primaries=%d "
-                    + "vip_on_primary=%s runs=%d failover_max_s=%s", e.getKey(), Stats.fmt(Stats.median(failovers(rs))),
+                    + "vip_on_primary=%s runs=%d failover_max_s=%s%s", e.getKey(), Stats.fmt(Stats.median(failovers(rs))),
                     rs.stream().mapToLong(IterationResult::lostWrites).sum(),
                     rs.stream().mapToInt(IterationResult::maxWritable).max().orElse(0), vipOk ? "yes" : "no", rs.size(),
-                    Stats.fmt(Stats.max(failovers(rs)))));
+                    Stats.fmt(Stats.max(failovers(rs))), writePauses(rs).isEmpty() ? ""
+                            : " write_pause_p50_s=" + Stats.fmt(Stats.percentile(writePauses(rs), 50))));
         }
         return out;
+    }
+
+    /** The writers' pauses of the iterations that moved the primary. */
+    static List<Double> writePauses(List<IterationResult> rs) {
+        return rs.stream().filter(r -> r.skipped() == null && !Double.isNaN(r.writePauseS()))
+                .map(IterationResult::writePauseS).toList();
     }
 
     static List<Double> failovers(List<IterationResult> rs) {
@@ -142,6 +150,8 @@ public final class Report {
             m.put("operator_actions", s.operatorActions());
             m.put("time_to_full_redundancy_p50_s", num(s.fullRedundancyP50()));
             m.put("time_to_full_redundancy_max_s", num(s.fullRedundancyMax()));
+            m.put("write_pause_p50_s", num(s.writePauseP50()));
+            m.put("write_pause_max_s", num(s.writePauseMax()));
             per.put(s.fault(), m);
         }
         doc.put("per_fault", per);
@@ -166,6 +176,10 @@ public final class Report {
             m.put("end_ms", r.endMs());
             m.put("failover_s", num(r.failoverS()));
             m.put("longest_write_gap_s", num(r.longestWriteGapS()));
+            m.put("write_pause_s", num(r.writePauseS()));
+            if (!r.measured().isEmpty()) {
+                m.put("command_measured", r.measured());
+            }
             m.put("writes", Map.of("ok", r.acked(), "fail", r.failed(), "info", r.info()));
             m.put("lost_acked_writes", r.lostWrites());
             m.put("split_brain_moments", r.splitBrainMoments());
@@ -278,7 +292,7 @@ public final class Report {
         h.append("<h2>Per fault</h2>\n<table><tr><th>fault</th><th>iterations</th><th>valid</th><th>invalid</th>"
                 + "<th>unknown</th><th>failover p50 (s)</th><th>p99 (s)</th><th>max (s)</th><th>lost acked writes</th>"
                 + "<th>split-brain moments</th><th>operator actions</th><th>full redundancy after heal p50 (s)</th>"
-                + "<th>max (s)</th></tr>\n");
+                + "<th>max (s)</th><th>write pause p50 (s)</th><th>max (s)</th></tr>\n");
         for (FaultStats s : sum.perFault().values()) {
             h.append("<tr class=\"").append(s.invalid() > 0 ? "invalid" : s.unknown() > 0 ? "unknown" : "valid").append("\"><td class=l>")
                     .append(esc(s.fault())).append("</td><td>").append(s.iterations()).append("</td><td>").append(s.passed())
@@ -287,7 +301,8 @@ public final class Report {
                     .append(Stats.fmt(s.max())).append("</td><td>").append(s.lostWrites()).append("</td><td>")
                     .append(s.splitBrainMoments()).append("</td><td>").append(s.operatorActions()).append("</td><td>")
                     .append(Stats.fmt(s.fullRedundancyP50())).append("</td><td>").append(Stats.fmt(s.fullRedundancyMax()))
-                    .append("</td></tr>\n");
+                    .append("</td><td>").append(Stats.fmt(s.writePauseP50())).append("</td><td>")
+                    .append(Stats.fmt(s.writePauseMax())).append("</td></tr>\n");
         }
         h.append("</table>\n<h2>Failover times</h2>\n").append(chartSvg(chart)).append("\n");
         h.append("<h2>Iterations</h2>\n<table><tr><th>#</th><th>fault</th><th>what</th><th>status</th><th>primary before/after</th>"

@@ -155,7 +155,8 @@ public final class Runner {
             say(String.format("iteration %d %s: %s%s", i, f.id, r.status().name().toLowerCase(), r.skipped() != null
                     ? " (skipped: " + r.skipped() + ")" : String.format(", failover %s s, lost %d, split-brain moments %d%s",
                             Stats.fmt(r.failoverS()), r.lostWrites(), r.splitBrainMoments(),
-                            (r.rebuilt().isEmpty() ? "" : ", rebuilt " + r.rebuilt())
+                            (Double.isNaN(r.writePauseS()) ? "" : ", write pause " + Stats.fmt(r.writePauseS()) + " s")
+                                    + (r.rebuilt().isEmpty() ? "" : ", rebuilt " + r.rebuilt())
                                     + ", full redundancy " + Stats.fmt(r.fullRedundancyAfterHealS()) + " s after the heal ("
                                     + Stats.fmt(r.fullRedundancyAfterFaultS()) + " s after the fault), operator actions "
                                     + r.actions().size())));
@@ -264,6 +265,11 @@ public final class Runner {
         current = null;
         long healMs = System.currentTimeMillis();
         history.event(n, "healed", Map.of("fault", f.id, "steps", healSteps));
+        if (!inj.commandOutput().isEmpty()) {
+            history.event(n, "command", Map.of("fault", f.id, "output", inj.commandOutput()));
+            inj.commandOutput().lines().filter(l -> l.startsWith("RESULT ") || l.startsWith("  - ")
+                    || l.startsWith("switchover ")).forEach(l -> say("  " + l));
+        }
         Healer.Outcome conv = healer.converge(cfg.convergeBound().toMillis(), () -> stopRequested, s -> {
             say("  " + s);
             history.event(n, "operator", Map.of("action", s));
@@ -355,7 +361,8 @@ public final class Runner {
                 newLost, moments, Checkers.maxWritableAtOnce(servers, stale), conv.actions(), conv.rebuilt(), verdicts, null,
                 conv.fullRedundancyAtMs() < 0 ? Double.NaN : Math.max(0, conv.fullRedundancyAtMs() - healMs) / 1000.0,
                 conv.fullRedundancyAtMs() < 0 ? Double.NaN : (conv.fullRedundancyAtMs() - faultMs) / 1000.0,
-                conv.refusals());
+                conv.refusals(), Checkers.writePause(mine, faultMs, after != null && !after.equals(primary) ? primary : null),
+                inj.measured());
     }
 
     /** CHECKSUM TABLE on every node, repeated until they agree (replication catching up) or the bound passes. */
