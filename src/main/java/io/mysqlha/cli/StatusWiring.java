@@ -26,12 +26,30 @@ final class StatusWiring {
     /** {@code credentials}: a file that overrides the resource's credentials_file, or null. */
     static ClusterStatus clusterStatus(Path credentials) {
         return new ClusterStatus(new ClusterStatus.Ports(new ProcessCommandRunner(),
-                cfg -> new JdbcSqlConnector(tls(cfg)),
+                cfg -> {
+                    warmUp();
+                    return new JdbcSqlConnector(tls(cfg));
+                },
                 cfg -> CredentialsFile.load(credentials != null ? credentials
                         : Path.of(cfg.param("credentials_file", "/etc/mysqlha/credentials.json")))
                         .withTls(tls(cfg)).monitor(),
                 cfg -> new FileLocalState(Path.of(cfg.param("state_dir", "/var/lib/mysqlha"), cfg.primitive()), false),
                 Clock.SYSTEM));
+    }
+
+    /**
+     * Loads Connector/J's classes before any node's bound starts: in a fresh JVM they take a second or two on
+     * a small machine, which would otherwise count against every node at once and show live nodes unreachable.
+     */
+    static void warmUp() {
+        for (String c : new String[]{"com.mysql.cj.jdbc.Driver", "com.mysql.cj.jdbc.ConnectionImpl",
+                "com.mysql.cj.protocol.a.NativeProtocol", "com.mysql.cj.jdbc.result.ResultSetImpl"}) {
+            try {
+                Class.forName(c, true, StatusWiring.class.getClassLoader());
+            } catch (ClassNotFoundException | LinkageError e) {
+                // a driver without that class still works: only the timing of its first connect changes
+            }
+        }
     }
 
     /** The resource's tls parameters as the agent reads them (a bad value: off, as validation reports it). */

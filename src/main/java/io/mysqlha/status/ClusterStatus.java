@@ -258,6 +258,30 @@ public final class ClusterStatus {
     static ServerView ask(SqlConnector sql, String host, int port, Credential cred, long perNodeMs) {
         long t0 = System.nanoTime();
         Deadline d = Deadline.in(Clock.SYSTEM, perNodeMs);
+        try {
+            return askOnce(sql, host, port, cred, d, t0);
+        } catch (RuntimeException e) {
+            if (d.expired()) {
+                throw new IllegalStateException("no answer within " + perNodeMs + " ms");
+            }
+            throw new IllegalStateException(shortReason(e));
+        }
+    }
+
+    /** A failed query's reason without the query text the SQL layer puts before it. */
+    static String shortReason(RuntimeException e) {
+        String m = String.valueOf(e.getMessage());
+        if (m.startsWith("SELECT ") || m.startsWith("SHOW ")) {
+            int i = m.lastIndexOf("): ");
+            int j = i >= 0 ? i + 3 : m.lastIndexOf(": ") + 2;
+            if (j > 1 && j < m.length()) {
+                return m.substring(j);
+            }
+        }
+        return m;
+    }
+
+    private static ServerView askOnce(SqlConnector sql, String host, int port, Credential cred, Deadline d, long t0) {
         try (SqlSession s = sql.connect(host, port, cred, d)) {
             s.bound(d);
             Dialect dl = Dialect.forVersion(ServerVersion.parse(s.serverVersion(), ""));

@@ -94,7 +94,7 @@ public final class Metrics {
             m.gauge("mysqlha_vip_holders", "Number of nodes a VIP runs on", v.holders().size(), "vip", v.id());
         }
         String[] me = {"node", self};
-        m.counter("mysqlha_failovers_total", "Failovers this node's journal records", j.failovers(), me);
+        m.counter("mysqlha_failovers_total", "Failovers (promote attempts, one id each) this node's journal records", j.failovers(), me);
         if (j.lastId() != null) {
             m.gauge("mysqlha_last_failover_timestamp_seconds", "When the last journaled failover began",
                     j.lastStartMs() / 1000.0, me);

@@ -150,8 +150,9 @@ class ClusterStatusIT {
             Thread.sleep(1000);
         } while (System.nanoTime() < end && !(value(m, "mysqlha_failovers_total", Map.of("node", observer))
                 > failoversBefore && value(m, "mysqlha_node_promoted", Map.of("node", primary)) == 1.0));
-        assertEquals(failoversBefore + 1, value(m, "mysqlha_failovers_total", Map.of("node", observer)),
-                "one more failover in " + observer + "'s journal");
+        // each promote attempt journals under an id of its own: one failover may take more than one attempt
+        assertTrue(value(m, "mysqlha_failovers_total", Map.of("node", observer)) > failoversBefore,
+                "the failover in " + observer + "'s journal");
         assertEquals(1.0, value(m, "mysqlha_node_promoted", Map.of("node", primary)));
         assertEquals(0.0, value(m, "mysqlha_node_promoted", Map.of("node", old)));
         assertEquals(epochBefore + 1, value(m, "mysqlha_master_info_epoch", Map.of()));
@@ -167,9 +168,9 @@ class ClusterStatusIT {
         Run k = run(List.of(LAB.toString(), "kill-node", victim), 60, null);
         assertEquals(0, k.rc(), k.out() + k.err());
         Run j = run(List.of(LAB.toString(), "exec", observer, "java", "-jar", "/usr/share/mysqlha/mysqlha.jar", "status",
-                "--json", "--timeout-ms", "2000"), 60, null);
+                "--json", "--timeout-ms", "5000"), 60, null);
         assertEquals(1, j.rc(), "exit 1 when a node does not answer\n" + j.out() + j.err());
-        assertTrue(j.millis() < 20_000, "bounded: " + j.millis() + " ms");
+        assertTrue(j.millis() < 25_000, "bounded: " + j.millis() + " ms");
         JsonNode s = JSON.readTree(j.out());
         JsonNode v = node(s, victim);
         assertFalse(v.get("reachable").asBoolean(), v.toString());
