@@ -179,7 +179,8 @@ public final class ClusterStatus {
                     futures.put(node, pool.submit(() -> ask(sql, h, p, c, perNodeMs)));
                 }
             }
-            long end = io.clock().nanoTime() + perNodeMs * 1_000_000L + 250_000_000L;
+            // the hard stop: the connection's bound, the queries' bound, and a margin
+            long end = io.clock().nanoTime() + 2 * perNodeMs * 1_000_000L + 500_000_000L;
             Map<String, ServerView> servers = new LinkedHashMap<>();
             Map<String, String> errors = new LinkedHashMap<>();
             for (String node : mon.nodes().keySet()) {
@@ -192,7 +193,7 @@ public final class ClusterStatus {
                     servers.put(node, f.get(Math.max(0, end - io.clock().nanoTime()), TimeUnit.NANOSECONDS));
                 } catch (TimeoutException e) {
                     f.cancel(true);
-                    errors.put(node, "no answer within " + perNodeMs + " ms");
+                    errors.put(node, "no answer within " + (2 * perNodeMs + 500) + " ms");
                 } catch (java.util.concurrent.ExecutionException e) {
                     errors.put(node, String.valueOf(e.getCause().getMessage()));
                 } catch (InterruptedException e) {
@@ -255,16 +256,29 @@ public final class ClusterStatus {
         }
     }
 
+    /**
+     * One node's server: its connection within {@code perNodeMs}, then its queries within {@code perNodeMs}
+     * again. Two bounds rather than one: in a fresh JVM the driver's first connection spends a second or more
+     * loading classes, which is no sign of the node's health and must not count as its silence.
+     */
     static ServerView ask(SqlConnector sql, String host, int port, Credential cred, long perNodeMs) {
         long t0 = System.nanoTime();
-        Deadline d = Deadline.in(Clock.SYSTEM, perNodeMs);
+        Deadline connect = Deadline.in(Clock.SYSTEM, perNodeMs);
+        SqlSession s;
         try {
-            return askOnce(sql, host, port, cred, d, t0);
+            s = sql.connect(host, port, cred, connect);
         } catch (RuntimeException e) {
-            if (d.expired()) {
-                throw new IllegalStateException("no answer within " + perNodeMs + " ms");
-            }
-            throw new IllegalStateException(shortReason(e));
+            // the reason without the account's name: /status and /metrics carry no credential of any kind
+            throw new IllegalStateException(connect.expired() ? "no answer within " + perNodeMs + " ms"
+                    : shortReason(e).replace(" as " + cred.user(), ""));
+        }
+        Deadline d = Deadline.in(Clock.SYSTEM, perNodeMs);
+        try (s) {
+            s.bound(d);
+            return queries(s, t0);
+        } catch (RuntimeException e) {
+            throw new IllegalStateException(d.expired() ? "connected, but no answer to its queries within " + perNodeMs
+                    + " ms" : shortReason(e));
         }
     }
 
@@ -281,9 +295,8 @@ public final class ClusterStatus {
         return m;
     }
 
-    private static ServerView askOnce(SqlConnector sql, String host, int port, Credential cred, Deadline d, long t0) {
-        try (SqlSession s = sql.connect(host, port, cred, d)) {
-            s.bound(d);
+    private static ServerView queries(SqlSession s, long t0) {
+        {
             Dialect dl = Dialect.forVersion(ServerVersion.parse(s.serverVersion(), ""));
             InstanceState st = dl.parseState(s.queryRow(dl.variablesQuery()), s.query(dl.semiSyncQuery()),
                     s.queryRow(dl.replicaStatusQuery()));
