@@ -180,6 +180,8 @@ class ClusterStatusIT {
         Run t = status(observer, false);
         assertEquals(1, t.rc());
         assertTrue(t.out().lines().anyMatch(l -> l.startsWith(victim + " ") && l.contains("UNREACHABLE")), t.out());
+        assertTrue(t.out().lines().anyMatch(l -> l.startsWith(primary + " ") && l.contains("WRITABLE")),
+                "the primary answers within the default bound, in a fresh JVM:\n" + t.out());
         System.out.printf("ClusterStatusIT: %s down: status in %d ms:%n%s", victim, j.millis(), t.out());
     }
 
