@@ -9,16 +9,16 @@ import java.util.Map;
  * DOCTYPE are skipped. It exists so that a monitor does not load a full XML parser for a 2 kB answer:
  * the agents' budget is the JVM's start-up, and the JDK's parser alone costs a large part of it.
  */
-final class XmlTags {
+public final class XmlTags {
     /** One tag. {@code end}: a closing tag; {@code empty}: a start tag that closes itself. */
-    record Tag(String name, Map<String, String> attrs, boolean end, boolean empty) {
-        String attr(String key) {
+    public record Tag(String name, Map<String, String> attrs, boolean end, boolean empty) {
+        public String attr(String key) {
             return attrs.get(key);
         }
     }
 
     /** Receives the tags in document order. */
-    interface Handler {
+    public interface Handler {
         void tag(Tag t);
     }
 
@@ -29,7 +29,7 @@ final class XmlTags {
      *
      * @throws IllegalArgumentException on a tag that is not well formed
      */
-    static void scan(String xml, Handler h) {
+    public static void scan(String xml, Handler h) {
         int i = 0;
         int n = xml.length();
         while (true) {

@@ -3,7 +3,10 @@ package io.mysqlha.cli;
 import io.mysqlha.adapter.JnaSyslog;
 import io.mysqlha.ocf.OcfExit;
 import io.mysqlha.ocf.OcfLog;
+import io.mysqlha.service.MetricsServer;
 import io.mysqlha.service.NodeService;
+import io.mysqlha.status.JournalSummary;
+import io.mysqlha.status.StatusReport;
 import io.mysqlha.service.Protocol;
 import io.mysqlha.service.ServiceClient;
 import picocli.CommandLine.Command;
@@ -45,11 +48,29 @@ public final class ServiceCommand {
                 + "deadline makes the service exit (its supervisor starts a fresh one); 0: never")
         long graceS;
 
+        @Option(names = "--metrics-listen", description = "where /metrics and /status are served: host:port, or off "
+                + "(default: $MYSQLHA_METRICS_LISTEN or " + MetricsServer.Listen.DEFAULT + ")")
+        String metricsListen;
+
+        @Option(names = "--state-dir", defaultValue = "/var/lib/mysqlha", description = "the agent's state_dir, where "
+                + "the failover journal is read for /metrics (default /var/lib/mysqlha)")
+        Path stateDir;
+
         @Override
         public Integer call() throws Exception {
             Path sock = socket != null ? socket : defaultSocket();
+            String env = System.getenv("MYSQLHA_METRICS_LISTEN");
+            String listenText = metricsListen != null ? metricsListen
+                    : env != null && !env.isBlank() ? env : MetricsServer.Listen.DEFAULT;
+            MetricsServer.Listen listen;
+            try {
+                listen = MetricsServer.Listen.parse(listenText);
+            } catch (IllegalArgumentException e) {
+                log("cannot start: " + e.getMessage() + " (--metrics-listen or MYSQLHA_METRICS_LISTEN)");
+                return 2;
+            }
             Thread.setDefaultUncaughtExceptionHandler((t, e) -> log("unexpected error in " + t.getName() + ": " + e));
-            try (NodeService s = serve(sock, graceS * 1000)) {
+            try (NodeService s = serve(sock, graceS * 1000); MetricsServer m = metrics(listen, s, stateDir)) {
                 CountDownLatch stop = new CountDownLatch(1);
                 Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                     log("stopping (signalled): no new requests; actions in flight end with the process");
@@ -89,6 +110,32 @@ public final class ServiceCommand {
                 System.out.println("RESULT service=stopped socket=" + sock);
                 return 3;
             }
+        }
+    }
+
+    /**
+     * The HTTP side, when asked for. A failure to bind is logged and the service runs on without it: the
+     * agents' actions never depend on the metrics.
+     */
+    static MetricsServer metrics(MetricsServer.Listen listen, NodeService s, Path stateDir) {
+        if (listen == null) {
+            log("metrics: off");
+            return null;
+        }
+        io.mysqlha.status.ClusterStatus cs = StatusWiring.clusterStatus(null);
+        String[] resource = {null};
+        try {
+            return MetricsServer.start(listen, () -> {
+                StatusReport r = cs.gather(null, null, 2_000);
+                resource[0] = r.resource();
+                return r;
+            }, () -> resource[0] == null ? JournalSummary.NONE
+                    : JournalSummary.read(stateDir.resolve(resource[0]).resolve(io.mysqlha.failover.Journal.FILE)),
+                    s.actionStats(), ServiceCommand::log);
+        } catch (IOException | RuntimeException e) {
+            log("metrics: cannot listen on " + listen.host() + ":" + listen.port() + ": " + e.getMessage()
+                    + "; serving agent actions without metrics");
+            return null;
         }
     }
 

@@ -12,18 +12,38 @@ import io.mysqlha.port.Clock;
 import io.mysqlha.port.Cluster;
 import io.mysqlha.port.Deadline;
 import io.mysqlha.port.SqlSession;
+import io.mysqlha.status.StatusJson;
+import io.mysqlha.status.StatusReport;
+import io.mysqlha.status.StatusText;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
-/** {@code mysqlha status}: this node as the agent sees it: cluster records, local records, the server. */
-@Command(name = "status", description = "Show this node's view: quorum, master-info (CIB and fence file), the "
-        + "agent's lifecycle record, and the local server's role, replication and semi-sync state.")
+/**
+ * {@code mysqlha status}: the whole cluster from any node (every node's Pacemaker role and attributes, its
+ * server's own answer, the VIPs' holders), as a table or as JSON; {@code --local}: this node as the agent sees
+ * it (cluster records, local records, the local server).
+ */
+@Command(name = "status", description = "Show the whole cluster: per node Pacemaker's role, the server's read_only, "
+        + "GTID positions, replication threads, lag, semi-sync, promotion score, read pool, fail counts; the VIPs' "
+        + "holders. A node whose server does not answer within --timeout-ms is shown unreachable. Exit 0 when "
+        + "every node answered, 1 when one did not or Pacemaker did not answer.")
 public final class StatusCommand implements Callable<Integer> {
-    @Option(names = "--resource", defaultValue = "db", description = "the ocf:mysqlha:mysql resource (default: db)")
+    @Option(names = "--resource", description = "the ocf:mysqlha:mysql primitive or its clone (default: the one in "
+            + "the CIB; with --local: db)")
     String resource;
+
+    @Option(names = "--local", description = "only this node's view (the agent's records and the local server)")
+    boolean local;
+
+    @Option(names = "--json", description = "the status as JSON (schema in the README, \"schema_version\")")
+    boolean json;
+
+    @Option(names = "--timeout-ms", defaultValue = "3000", description = "bound of each node's query (default 3000); "
+            + "the nodes are asked in parallel")
+    long timeoutMs;
 
     @Option(names = "--state-dir", defaultValue = "/var/lib/mysqlha", description = "the agent's state_dir")
     Path stateDir;
@@ -31,11 +51,33 @@ public final class StatusCommand implements Callable<Integer> {
     @Option(names = "--port", defaultValue = "3306", description = "the local server's port")
     int port;
 
-    @Option(names = "--credentials", defaultValue = "/etc/mysqlha/credentials.json", description = "credentials file")
+    @Option(names = "--credentials", description = "credentials file (default: the resource's credentials_file, "
+            + "/etc/mysqlha/credentials.json)")
     Path credentials;
 
     @Override
     public Integer call() {
+        if (local) {
+            return localView();
+        }
+        if (timeoutMs < 100 || timeoutMs > 60_000) {
+            System.err.println("mysqlha status: --timeout-ms " + timeoutMs + " is out of range: give 100 to 60000");
+            return 2;
+        }
+        StatusReport r = StatusWiring.clusterStatus(credentials).gather(resource,
+                OcfEnv.of(System.getenv()).onNode().orElse(null), timeoutMs);
+        if (json) {
+            System.out.println(StatusJson.render(r));
+        } else {
+            StatusText.render(r).forEach(System.out::println);
+        }
+        boolean all = r.clusterError() == null && r.nodes().stream().allMatch(n -> n.server() != null);
+        return all ? 0 : 1;
+    }
+
+    private int localView() {
+        String resource = this.resource == null ? "db" : this.resource;
+        Path credentials = this.credentials == null ? Path.of("/etc/mysqlha/credentials.json") : this.credentials;
         Deadline d = Deadline.in(Clock.SYSTEM, 20_000);
         Cluster cluster = OcfCommand.cluster(OcfEnv.of(System.getenv()), new ProcessCommandRunner());
         FileLocalState state = new FileLocalState(stateDir.resolve(resource), true);

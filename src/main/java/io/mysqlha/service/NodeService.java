@@ -69,6 +69,7 @@ public final class NodeService implements AutoCloseable {
     private final ExecutorService workers = Executors.newCachedThreadPool(daemon("mysqlhad-action"));
     private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(daemon("mysqlhad-timer"));
     private final Instant started = Instant.now();
+    private final io.mysqlha.status.ActionStats actionStats = new io.mysqlha.status.ActionStats();
     private final String ownUser = System.getProperty("user.name");
     private ServerSocketChannel server;
 
@@ -213,9 +214,11 @@ public final class NodeService implements AutoCloseable {
         long left = limitMs - (System.nanoTime() - begin) / 1_000_000L;
         try {
             int code = f.get(Math.max(0, left), TimeUnit.MILLISECONDS);
+            actionStats.record(env.resourceName(), action, System.nanoTime() - begin, code);
             w.exit(code);
         } catch (TimeoutException e) {
             timedOut.incrementAndGet();
+            actionStats.record(env.resourceName(), action, System.nanoTime() - begin, OcfExit.ERR_GENERIC.code());
             f.cancel(true);
             fail(w, action + " of " + resource + " did not end within " + limitMs / 1000.0
                     + " s (CRM_meta_timeout, enforced by the node service)");
@@ -266,6 +269,11 @@ public final class NodeService implements AutoCloseable {
         } catch (IOException e) {
             // already closed
         }
+    }
+
+    /** The durations of the actions this service ran, for /metrics. */
+    public io.mysqlha.status.ActionStats actionStats() {
+        return actionStats;
     }
 
     /** The service's own figures, for {@code mysqlha service status}. */
