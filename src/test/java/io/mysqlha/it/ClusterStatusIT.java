@@ -1,5 +1,7 @@
 package io.mysqlha.it;
 
+import io.mysqlha.it.TestLab.Run;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.AfterAll;
@@ -9,19 +11,16 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * {@code mysqlha status} and the node service's {@code /metrics} on a real lab (three namespaced nodes with
@@ -45,6 +44,7 @@ class ClusterStatusIT {
     static final ObjectMapper JSON = new ObjectMapper();
     static final Map<String, String> LAB_ENV = Map.of("MYSQLHA_LAB_DIR", "/var/tmp/mysqlha-statusit",
             "MYSQLHA_LAB_PREFIX", "mhsit", "MYSQLHA_LAB_NET", "10.250.5");
+    static final TestLab TL = new TestLab("ClusterStatusIT", LAB_ENV);
     /** Reads /metrics inside a node (its loopback is its own). */
     static final String FETCH = "import urllib.request,sys; sys.stdout.write(urllib.request.urlopen("
             + "'http://127.0.0.1:9104/metrics', timeout=20).read().decode())";
@@ -55,45 +55,28 @@ class ClusterStatusIT {
             + "    for s in f.samples:\n"
             + "        print(json.dumps({'family': f.name, 'type': f.type, 'name': s.name, 'labels': s.labels,"
             + " 'value': s.value}))\n";
-    static boolean up;
-    static long t0;
     static String observer;
     static String primary;
     static double failoversBefore;
     static double epochBefore;
 
-    record Run(int rc, String out, String err, long millis) {}
 
     record Sample(String family, String type, String name, Map<String, String> labels, double value) {}
 
     @BeforeAll
     static void bringUpTheLab() throws Exception {
-        String why = LabFailoverIT.missing();
-        if (why == null && !Files.isExecutable(Path.of(PY))) {
-            why = PY + " is not installed (test-harness/setup installs it)";
-        }
-        if (why != null) {
-            System.out.println("ClusterStatusIT skipped: " + why);
-        }
-        assumeTrue(why == null, why);
-        t0 = System.nanoTime();
-        Run r = run(List.of(LAB.toString(), "up", "--no-build", "--clean"), 240, null);
-        up = true;
-        assertEquals(0, r.rc(), "lab up:\n" + r.out() + r.err());
-        Run c = run(List.of(LAB.toString(), "configure"), 120, null);
-        assertEquals(0, c.rc(), "lab configure:\n" + c.out() + c.err());
+        TL.assumeRunnable(Files.isExecutable(Path.of(PY)) ? null
+                : PY + " is not installed (test-harness/setup installs it)");
+        TL.bringUp();
         JsonNode st = awaitStatus("node1", s -> promoted(s) != null && allReplicating(s), 90);
         primary = promoted(st);
         observer = primary.equals("node1") ? "node2" : "node1";
-        System.out.printf("ClusterStatusIT: lab up, %s promoted, in %.1f s%n", primary, (System.nanoTime() - t0) / 1e9);
+        System.out.printf("ClusterStatusIT: lab up, %s promoted, in %.1f s%n", primary, TL.seconds());
     }
 
     @AfterAll
     static void tearDown() throws Exception {
-        if (up) {
-            run(List.of(LAB.toString(), "down"), 120, null);
-            System.out.printf("ClusterStatusIT: whole class %.1f s%n", (System.nanoTime() - t0) / 1e9);
-        }
+        TL.tearDown();
     }
 
     @Test
@@ -294,26 +277,6 @@ class ClusterStatusIT {
     }
 
     static Run run(List<String> cmd, int timeoutS, String stdin) throws Exception {
-        long s = System.nanoTime();
-        Path out = Files.createTempFile("status-it", ".out");
-        Path err = Files.createTempFile("status-it", ".err");
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile());
-        pb.environment().putAll(LAB_ENV);
-        Process p = pb.start();
-        if (stdin != null) {
-            p.getOutputStream().write(stdin.getBytes(StandardCharsets.UTF_8));
-        }
-        p.getOutputStream().close();
-        if (!p.waitFor(timeoutS, TimeUnit.SECONDS)) {
-            p.descendants().forEach(ProcessHandle::destroyForcibly);
-            p.destroyForcibly();
-            p.waitFor(10, TimeUnit.SECONDS);
-            throw new AssertionError(cmd + " still running after " + timeoutS + " s:\n" + Files.readString(out));
-        }
-        Run r = new Run(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
-                Files.readString(err, StandardCharsets.UTF_8), (System.nanoTime() - s) / 1_000_000);
-        Files.deleteIfExists(out);
-        Files.deleteIfExists(err);
-        return r;
+        return TL.run(cmd, timeoutS, java.util.Map.of(), stdin, false);
     }
 }

@@ -1,5 +1,7 @@
 package io.mysqlha.it;
 
+import io.mysqlha.it.TestLab.Run;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.AfterAll;
@@ -10,19 +12,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The real lab (test-harness/lab: three namespaced nodes, each with Corosync, Pacemaker and MariaDB), one
@@ -52,50 +51,17 @@ class LabFailoverIT {
     /** This test's lab: a directory, namespace prefix and network of its own. */
     static final Map<String, String> LAB_ENV = Map.of("MYSQLHA_LAB_DIR", "/var/tmp/mysqlha-lab-it",
             "MYSQLHA_LAB_PREFIX", "mhit", "MYSQLHA_LAB_NET", "10.250.9");
-    static boolean up;
-    static long t0;
+    static final TestLab TL = new TestLab("LabFailoverIT", LAB_ENV);
 
-    record Run(int rc, String out, long millis) {}
 
     @BeforeAll
     static void bringUpTheLab() throws Exception {
-        String why = missing();
-        if (why != null) {
-            System.out.println("LabFailoverIT skipped: " + why);
-        }
-        assumeTrue(why == null, why);
-        t0 = System.nanoTime();
-        // --clean: what may be left there is this test's own lab from an interrupted run
-        Run r = run(List.of(LAB.toString(), "up", "--no-build", "--clean"), 240);
-        up = true;
-        assertEquals(0, r.rc(), "lab up:\n" + r.out());
-        Run c = run(List.of(LAB.toString(), "configure"), 120);
-        assertEquals(0, c.rc(), "lab configure:\n" + c.out());
-        System.out.printf("LabFailoverIT: lab up and configured in %.1f s%n", (System.nanoTime() - t0) / 1e9);
-    }
-
-    static String missing() {
-        if (!"root".equals(System.getProperty("user.name"))) {
-            return "needs root (network, mount and PID namespaces)";
-        }
-        for (String tool : List.of("/usr/sbin/corosync", "/usr/sbin/pacemakerd", "/usr/sbin/mariadbd", "/usr/sbin/crm_mon",
-                "/usr/bin/nsenter", "/usr/bin/mariadb")) {
-            if (!Files.isExecutable(Path.of(tool))) {
-                return tool + " is not installed (test-harness/setup installs the lab's packages)";
-            }
-        }
-        if (!Files.isRegularFile(JAR)) {
-            return JAR + " is not built";
-        }
-        return null;
+        TL.bringUp();
     }
 
     @AfterAll
     static void tearDown() throws Exception {
-        if (up) {
-            run(List.of(LAB.toString(), "down"), 120);
-            System.out.printf("LabFailoverIT: whole class (bring-up, faults, tear-down) %.1f s%n", (System.nanoTime() - t0) / 1e9);
-        }
+        TL.tearDown();
     }
 
     @Test
@@ -297,20 +263,6 @@ class LabFailoverIT {
     }
 
     static Run run(List<String> cmd, int timeoutS, Map<String, String> env) throws Exception {
-        long s = System.nanoTime();
-        Path out = Files.createTempFile("lab-it", ".out");
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile());
-        pb.environment().putAll(LAB_ENV);
-        pb.environment().putAll(env);
-        Process p = pb.start();
-        if (!p.waitFor(timeoutS, TimeUnit.SECONDS)) {
-            p.descendants().forEach(ProcessHandle::destroyForcibly);
-            p.destroyForcibly();
-            p.waitFor(10, TimeUnit.SECONDS);
-            throw new AssertionError(cmd + " still running after " + timeoutS + " s:\n" + Files.readString(out));
-        }
-        String text = Files.readString(out, StandardCharsets.UTF_8);
-        Files.deleteIfExists(out);
-        return new Run(p.exitValue(), text, (System.nanoTime() - s) / 1_000_000);
+        return TL.run(cmd, timeoutS, env, null, true);
     }
 }

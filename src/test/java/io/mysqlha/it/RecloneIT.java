@@ -1,5 +1,7 @@
 package io.mysqlha.it;
 
+import io.mysqlha.it.TestLab.Run;
+
 import io.mysqlha.rt.CrmMon;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -8,17 +10,13 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * {@code mysqlha reclone} on the real lab (its own directory, prefix and /24), reaching the nodes through
@@ -35,27 +33,15 @@ class RecloneIT {
     static final Path JAR = BASE.resolve("target/mysqlha.jar");
     static final Map<String, String> LAB_ENV = Map.of("MYSQLHA_LAB_DIR", "/var/tmp/mysqlha-recloneit",
             "MYSQLHA_LAB_PREFIX", "mhrit", "MYSQLHA_LAB_NET", "10.250.6");
-    static boolean up;
-    static long t0;
+    static final TestLab TL = new TestLab("RecloneIT", LAB_ENV);
     static String primary;
     static String refused;
     static String other;
 
-    record Run(int rc, String out) {}
 
     @BeforeAll
     static void bringUpTheLab() throws Exception {
-        t0 = System.nanoTime();
-        String why = LabFailoverIT.missing();
-        if (why != null) {
-            System.out.println("RecloneIT skipped: " + why);
-        }
-        assumeTrue(why == null, why);
-        Run r = run(List.of(LAB.toString(), "up", "--no-build", "--clean"), 240);
-        up = true;
-        assertEquals(0, r.rc(), "lab up:\n" + r.out());
-        Run c = run(List.of(LAB.toString(), "configure"), 120);
-        assertEquals(0, c.rc(), "lab configure:\n" + c.out());
+        TL.bringUp();
         CrmMon v = awaitView(120, m -> m.promoted().size() == 1 && m.unpromoted().size() == 2 && m.failures().isEmpty());
         primary = v.promoted().get(0);
         refused = v.unpromoted().get(0);
@@ -64,10 +50,7 @@ class RecloneIT {
 
     @AfterAll
     static void tearDown() throws Exception {
-        if (up) {
-            run(List.of(LAB.toString(), "down"), 120);
-            System.out.printf("RecloneIT: whole class %.1f s%n", (System.nanoTime() - t0) / 1e9);
-        }
+        TL.tearDown();
     }
 
     @Test
@@ -176,18 +159,6 @@ class RecloneIT {
     }
 
     static Run run(List<String> cmd, int timeoutS) throws Exception {
-        Path out = Files.createTempFile("reclone-it", ".out");
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile());
-        pb.environment().putAll(LAB_ENV);
-        Process p = pb.start();
-        if (!p.waitFor(timeoutS, TimeUnit.SECONDS)) {
-            p.descendants().forEach(ProcessHandle::destroyForcibly);
-            p.destroyForcibly();
-            p.waitFor(10, TimeUnit.SECONDS);
-            throw new AssertionError(cmd + " still running after " + timeoutS + " s:\n" + Files.readString(out));
-        }
-        String text = Files.readString(out, StandardCharsets.UTF_8);
-        Files.deleteIfExists(out);
-        return new Run(p.exitValue(), text);
+        return TL.run(cmd, timeoutS);
     }
 }

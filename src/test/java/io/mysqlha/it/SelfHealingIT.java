@@ -1,24 +1,23 @@
 package io.mysqlha.it;
 
+import io.mysqlha.it.TestLab.Run;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The cluster heals by itself, on the real lab with the default pcs-config settings (failure-timeout) and
@@ -44,37 +43,25 @@ class SelfHealingIT {
             + "split_brain_moments=(\\d+) .* operator_actions=(\\d+) .*report=(\\S+)$", Pattern.MULTILINE);
     static final Map<String, String> LAB_ENV = Map.of("MYSQLHA_LAB_DIR", "/var/tmp/mysqlha-lab-healit",
             "MYSQLHA_LAB_PREFIX", "mhhit", "MYSQLHA_LAB_NET", "10.250.4");
+    static final TestLab TL = new TestLab("SelfHealingIT", LAB_ENV);
     /** The bound this project states for full redundancy after the server or node is back. */
     static final double FULL_REDUNDANCY_BOUND_S = 30;
-    static boolean up;
 
-    record Run(int rc, String out) {}
 
     @BeforeAll
     static void bringUpTheLab() throws Exception {
-        String why = LabFailoverIT.missing();
-        if (why != null) {
-            System.out.println("SelfHealingIT skipped: " + why);
-        }
-        assumeTrue(why == null, why);
-        Run r = run(List.of(LAB.toString(), "up", "--no-build", "--clean"), 240);
-        up = true;
-        assertEquals(0, r.rc(), "lab up:\n" + r.out());
         // Three iterations kill up to four servers of one node within 300 s, which the agent's default hold
         // for flapping (flap_max_crashes=4, FlapGuardTest) would answer by holding that node out for an
         // operator: raise it here, so that this test sees the healing alone.
         String dbParams = Files.readAllLines(BASE.resolve("pcs-config/lab.env")).stream()
                 .filter(l -> l.startsWith("DB_PARAMS=")).map(l -> l.substring(10).replace("\"", "")).findFirst()
                 .orElseThrow(() -> new AssertionError("no DB_PARAMS in pcs-config/lab.env"));
-        Run c = run(List.of(LAB.toString(), "configure", "--db-params", dbParams + " flap_max_crashes=8"), 120);
-        assertEquals(0, c.rc(), "lab configure:\n" + c.out());
+        TL.bringUp("--db-params", dbParams + " flap_max_crashes=8");
     }
 
     @AfterAll
     static void tearDown() throws Exception {
-        if (up) {
-            run(List.of(LAB.toString(), "down"), 120);
-        }
+        TL.tearDown();
     }
 
     @Test
@@ -122,18 +109,6 @@ class SelfHealingIT {
     }
 
     static Run run(List<String> cmd, int timeoutS) throws Exception {
-        Path out = Files.createTempFile("heal-it", ".out");
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile());
-        pb.environment().putAll(LAB_ENV);
-        Process p = pb.start();
-        if (!p.waitFor(timeoutS, TimeUnit.SECONDS)) {
-            p.descendants().forEach(ProcessHandle::destroyForcibly);
-            p.destroyForcibly();
-            p.waitFor(10, TimeUnit.SECONDS);
-            throw new AssertionError(cmd + " still running after " + timeoutS + " s:\n" + Files.readString(out));
-        }
-        String text = Files.readString(out, StandardCharsets.UTF_8);
-        Files.deleteIfExists(out);
-        return new Run(p.exitValue(), text);
+        return TL.run(cmd, timeoutS);
     }
 }

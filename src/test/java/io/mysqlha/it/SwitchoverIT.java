@@ -1,5 +1,7 @@
 package io.mysqlha.it;
 
+import io.mysqlha.it.TestLab.Run;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.AfterAll;
@@ -9,7 +11,6 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -23,7 +24,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * {@code mysqlha switchover} on the real lab: each refusal with its message and nothing moved (the
@@ -40,25 +40,13 @@ class SwitchoverIT {
     static final Path RUNS = BASE.resolve("target/rt-switchover-it-runs");
     static final Map<String, String> LAB_ENV = Map.of("MYSQLHA_LAB_DIR", "/var/tmp/mysqlha-switchit",
             "MYSQLHA_LAB_PREFIX", "mhwit", "MYSQLHA_LAB_NET", "10.250.7");
+    static final TestLab TL = new TestLab("SwitchoverIT", LAB_ENV);
     static final Pattern RESULT = Pattern.compile("^RESULT switchover=(\\S+) .*$", Pattern.MULTILINE);
-    static boolean up;
-    static long t0;
 
-    record Run(int rc, String out) {}
 
     @BeforeAll
     static void bringUpTheLab() throws Exception {
-        String why = LabFailoverIT.missing();
-        if (why != null) {
-            System.out.println("SwitchoverIT skipped: " + why);
-        }
-        assumeTrue(why == null, why);
-        t0 = System.nanoTime();
-        Run r = run(List.of(LAB.toString(), "up", "--no-build", "--clean"), 240);
-        up = true;
-        assertEquals(0, r.rc(), "lab up:\n" + r.out());
-        Run c = run(List.of(LAB.toString(), "configure"), 120);
-        assertEquals(0, c.rc(), "lab configure:\n" + c.out());
+        TL.bringUp();
         Run s = run(List.of(LAB.toString(), "settle", "90"), 120);
         assertEquals(0, s.rc(), "lab settle:\n" + s.out());
         // the checks want a replica that ACKs and a published score: wait until the dry run passes
@@ -69,15 +57,12 @@ class SwitchoverIT {
         } while (dry.rc() != 0 && System.currentTimeMillis() < end && sleep(2_000));
         assertEquals(0, dry.rc(), "the dry run on a healthy lab:\n" + dry.out());
         assertTrue(dry.out().contains("RESULT switchover=dry-run from="), dry.out());
-        System.out.printf("SwitchoverIT: lab up and configured in %.1f s%n", (System.nanoTime() - t0) / 1e9);
+        System.out.printf("SwitchoverIT: lab settled in %.1f s%n", TL.seconds());
     }
 
     @AfterAll
     static void tearDown() throws Exception {
-        if (up) {
-            run(List.of(LAB.toString(), "down"), 120);
-            System.out.printf("SwitchoverIT: whole class %.1f s%n", (System.nanoTime() - t0) / 1e9);
-        }
+        TL.tearDown();
     }
 
     @Test
@@ -283,18 +268,6 @@ class SwitchoverIT {
     }
 
     static Run run(List<String> cmd, int timeoutS) throws Exception {
-        Path out = Files.createTempFile("switchover-it", ".out");
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile());
-        pb.environment().putAll(LAB_ENV);
-        Process p = pb.start();
-        if (!p.waitFor(timeoutS, TimeUnit.SECONDS)) {
-            p.descendants().forEach(ProcessHandle::destroyForcibly);
-            p.destroyForcibly();
-            p.waitFor(10, TimeUnit.SECONDS);
-            throw new AssertionError(cmd + " still running after " + timeoutS + " s:\n" + Files.readString(out));
-        }
-        String text = Files.readString(out, StandardCharsets.UTF_8);
-        Files.deleteIfExists(out);
-        return new Run(p.exitValue(), text);
+        return TL.run(cmd, timeoutS);
     }
 }
