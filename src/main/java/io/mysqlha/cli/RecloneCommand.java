@@ -46,10 +46,10 @@ public final class RecloneCommand implements Callable<Integer> {
     @Option(names = "--agent-resource", defaultValue = "mysql", description = "its ocf:mysqlha:mysql primitive (default: mysql)")
     String agentResource;
 
-    @Option(names = "--datadir", defaultValue = "/var/lib/mysql", description = "the servers' datadir (default: /var/lib/mysql)")
+    @Option(names = "--datadir", description = "the servers' datadir (default: the resource's datadir parameter in the CIB, else /var/lib/mysql)")
     String datadir;
 
-    @Option(names = "--config", defaultValue = "/etc/mysql/my.cnf", description = "the servers' option file (default: /etc/mysql/my.cnf)")
+    @Option(names = "--config", description = "the servers' option file (default: the resource's config parameter in the CIB, else /etc/mysql/my.cnf)")
     String config;
 
     @Option(names = "--wait", defaultValue = "180", paramLabel = "S", description = "how long to wait for NODE to replicate (default: 180)")

@@ -64,7 +64,7 @@ public final class Reclone {
     public record Result(String source, String gtid, String oldDatadir, boolean replicating, long bytes) {}
 
     private final NodeShell shell;
-    private final Options o;
+    private Options o;
     private final PrintStream out;
     private final boolean tty;
     private String control;
@@ -103,6 +103,34 @@ public final class Reclone {
         throw new Refused("cannot read the cluster's state (" + String.join("; ", why) + "); reclone needs a quorate "
                 + "cluster reachable on " + String.join(" or ", ask) + " (check ssh as root, or name a reachable --from)");
     }
+
+    /**
+     * The datadir and option file the cluster's resource uses, where the options left them out (null): its
+     * {@code datadir} and {@code config} parameters from the CIB (asked on the node that answered crm_mon),
+     * else the agent's defaults.
+     */
+    Options withResourceSettings(Options opts, String on) {
+        if (opts.datadir() != null && opts.config() != null) {
+            return opts;
+        }
+        java.util.Map<String, String> params = java.util.Map.of();
+        Exec.Result r = shell.run(on, Duration.ofSeconds(15), "cibadmin", "--query", "--scope", "resources");
+        if (r.ok()) {
+            params = io.mysqlha.status.ClusterStatus.resources(r.out(), opts.agentResource()).params();
+        } else {
+            step("the CIB's resources could not be read on " + on + " (" + r.brief() + "): the agent's defaults");
+        }
+        String dd = opts.datadir() != null ? opts.datadir() : params.getOrDefault("datadir", "").isEmpty()
+                ? DEFAULT_DATADIR : params.get("datadir");
+        String cnf = opts.config() != null ? opts.config() : params.getOrDefault("config", "").isEmpty()
+                ? DEFAULT_CONFIG : params.get("config");
+        return new Options(opts.node(), opts.from(), opts.allowPrimary(), opts.force(), opts.discardOld(),
+                opts.cloneResource(), opts.agentResource(), dd, cnf, opts.keepOldIn(), opts.waitReplicating());
+    }
+
+    /** The mysql agent's defaults of its datadir and config parameters. */
+    static final String DEFAULT_DATADIR = "/var/lib/mysql";
+    static final String DEFAULT_CONFIG = "/etc/mysql/my.cnf";
 
     /** Whether Pacemaker runs node as a replica with no failed action on it. */
     static boolean healthyReplica(CrmMon v, String node) {
@@ -217,6 +245,7 @@ public final class Reclone {
 
     public Result run() {
         CrmMon v = view();
+        o = withResourceSettings(o, control);
         if (o.discardOld() && !o.force() && healthyReplica(v, o.node())) {
             // a node that replicates again, after a reclone that kept its old data: only remove that
             discardOld(v);

@@ -351,7 +351,7 @@ public final class ClusterStatus {
     }
 
     /** Finds the mysql primitive ({@code resource}, or the first ocf:mysqlha:mysql) and the VIPs in the CIB. */
-    static ResourceConfig resources(String xml, String resource) {
+    public static ResourceConfig resources(String xml, String resource) {
         String[] found = {null, null};
         Map<String, Map<String, String>> params = new LinkedHashMap<>();
         Map<String, String> agents = new LinkedHashMap<>();

@@ -119,4 +119,26 @@ class RecloneTest {
         assertEquals(List.of("ssh", "-o", "BatchMode=yes", "root@node2", "--", "sh", "-c", "'echo '\\''a b'\\'''"), ssh);
         assertEquals(List.of("true"), NodeShell.ssh("root", List.of(), "node1").wrap("node1", List.of("true")));
     }
+
+    @Test
+    void datadirAndOptionFileComeFromTheResourceUnlessGiven() {
+        String cib = "<resources><clone id=\"db\"><primitive id=\"mysql\" class=\"ocf\" provider=\"mysqlha\" "
+                + "type=\"mysql\"><instance_attributes id=\"a\"><nvpair id=\"d\" name=\"datadir\" "
+                + "value=\"/srv/mysql\"/><nvpair id=\"c\" name=\"config\" value=\"/etc/mysql/ha.cnf\"/>"
+                + "</instance_attributes></primitive></clone></resources>";
+        NodeShell shell = (node, argv) -> argv.contains("cibadmin") ? List.of("printf", "%s", cib) : List.of("false");
+        Reclone.Options none = new Reclone.Options("node3", null, false, false, false, "db", "mysql", null, null, null,
+                java.time.Duration.ofSeconds(1));
+        Reclone r = new Reclone(shell, none, System.out, false);
+        Reclone.Options got = r.withResourceSettings(none, "node1");
+        assertEquals("/srv/mysql", got.datadir());
+        assertEquals("/etc/mysql/ha.cnf", got.config());
+        Reclone.Options given = new Reclone.Options("node3", null, false, false, false, "db", "mysql", "/data", null,
+                null, java.time.Duration.ofSeconds(1));
+        assertEquals("/data", r.withResourceSettings(given, "node1").datadir(), "an option wins");
+        NodeShell noCib = (node, argv) -> List.of("false");
+        Reclone.Options dflt = new Reclone(noCib, none, System.out, false).withResourceSettings(none, "node1");
+        assertEquals("/var/lib/mysql", dflt.datadir());
+        assertEquals("/etc/mysql/my.cnf", dflt.config());
+    }
 }
