@@ -76,9 +76,23 @@ public final class StatusCommand implements Callable<Integer> {
     }
 
     private int localView() {
-        String resource = this.resource == null ? "db" : this.resource;
         Path credentials = this.credentials == null ? Path.of("/etc/mysqlha/credentials.json") : this.credentials;
         Deadline d = Deadline.in(Clock.SYSTEM, 20_000);
+        // the resource's own TLS, credentials file and port, as the agent uses them, when the CIB answers
+        io.mysqlha.status.ClusterStatus.ResourceConfig cfg = null;
+        io.mysqlha.port.CommandRunner.Result cib = new ProcessCommandRunner().run(
+                java.util.List.of("cibadmin", "--query", "--scope", "resources"), null, d.atMost(5_000));
+        if (cib.ok()) {
+            try {
+                cfg = io.mysqlha.status.ClusterStatus.resources(cib.stdout(), this.resource);
+            } catch (RuntimeException e) {
+                System.out.println("resource:      not found in the CIB (" + e.getMessage() + "): defaults used");
+            }
+        }
+        // the agent's records are under state_dir/<its primitive>
+        String resource = cfg != null ? cfg.primitive() : this.resource == null ? "db" : this.resource;
+        Path stateDir = cfg != null && this.stateDir.equals(Path.of("/var/lib/mysqlha"))
+                ? Path.of(cfg.param("state_dir", "/var/lib/mysqlha")) : this.stateDir;
         Cluster cluster = OcfCommand.cluster(OcfEnv.of(System.getenv()), new ProcessCommandRunner());
         FileLocalState state = new FileLocalState(stateDir.resolve(resource), true);
         int rc = 0;
@@ -101,13 +115,17 @@ public final class StatusCommand implements Callable<Integer> {
                 .map(h -> h.trim() + "; to release it: mysqlha rejoin --clear-hold --resource " + resource
                         + ", then pcs resource cleanup")
                 .orElse("none") + " (unclean ends recorded: " + crashes.size() + ")");
-        try (SqlSession s = OcfCommand.sqlConnector().connect("127.0.0.1", port,
-                CredentialsFile.load(credentials).monitor(), d)) {
+        io.mysqlha.model.TlsSettings tls = cfg == null ? io.mysqlha.model.TlsSettings.OFF : StatusWiring.tls(cfg);
+        Path creds = this.credentials != null || cfg == null ? credentials
+                : Path.of(cfg.param("credentials_file", credentials.toString()));
+        int port = cfg == null || this.port != 3306 ? this.port : Integer.parseInt(cfg.param("port", "3306"));
+        try (SqlSession s = new io.mysqlha.adapter.JdbcSqlConnector(tls).connect("127.0.0.1", port,
+                CredentialsFile.load(creds).withTls(tls).monitor(), d)) {
             Dialect dl = Dialect.forVersion(ServerVersion.parse(s.serverVersion(), ""));
             InstanceState st = dl.parseState(s.queryRow(dl.variablesQuery()), s.query(dl.semiSyncQuery()),
                     s.queryRow(dl.replicaStatusQuery()));
             System.out.println("server:        " + st.version() + ", server_id " + st.serverId()
-                    + (st.readOnly() ? ", read-only" : ", WRITABLE"));
+                    + (st.readOnly() ? ", read-only" : ", WRITABLE") + (tls.enabled() ? ", over TLS" : ""));
             System.out.println("replication:   " + st.replica().summary());
             System.out.println("applied:       " + st.appliedPosition().text());
             System.out.println("received:      " + st.receivedPosition().text());
