@@ -127,18 +127,25 @@ class SwitchoverIT {
         Process holder = hb.start();
         try {
             try {
-                waitUntil(() -> !sql(primary, "SELECT trx_mysql_thread_id FROM information_schema.innodb_trx").out().isBlank(), 10_000);
+                waitUntil(() -> !sql(primary, HOLDER_TRX).out().isBlank(), 10_000);
             } catch (AssertionError e) {
                 throw new AssertionError("no open transaction on " + primary + "; the client said: " + Files.readString(log), e);
             }
-            String thread = sql(primary, "SELECT trx_mysql_thread_id FROM information_schema.innodb_trx").out().strip();
+            // the holder's own transaction: innodb_trx may list others (a background one has thread id 0)
+            String thread = sql(primary, HOLDER_TRX).out().strip();
             Thread.sleep(4_000);
             Run r = switchover(primary, "--max-trx-age", "2");
             assertEquals(1, r.rc(), r.out());
             assertTrue(r.out().contains(primary + ": transaction of thread " + thread + " (root@localhost, RUNNING) open for "), r.out());
             assertTrue(r.out().contains("would hold the demote; fix: let it finish or KILL " + thread + " on " + primary), r.out());
-            sql(primary, "KILL " + thread);
         } finally {
+            // the client inside the node outlives the lab exec that started it: end its transaction by SQL, or
+            // it stays open for its 60 s and refuses the next test's switchover
+            for (String id : sql(primary, HOLDER_TRX).out().strip().split("\\s+")) {
+                if (!id.isEmpty()) {
+                    run(labCmd("exec", primary, "mariadb", "-e", "KILL " + id)); // gone already: nothing to end
+                }
+            }
             holder.destroy();
             holder.waitFor(10, TimeUnit.SECONDS);
         }
@@ -194,6 +201,10 @@ class SwitchoverIT {
     }
 
     // ---------------------------------------------------------------- helpers
+
+    /** The thread of the open transaction aLongTransactionOnThePrimaryIsRefused holds (by its statement). */
+    static final String HOLDER_TRX = "SELECT t.trx_mysql_thread_id FROM information_schema.innodb_trx t JOIN "
+            + "information_schema.processlist p ON p.id = t.trx_mysql_thread_id WHERE p.info LIKE 'SELECT SLEEP(60)%'";
 
     static Run switchover(String node, String... args) {
         List<String> cmd = new ArrayList<>(labCmd("exec", node, "java", "-XX:TieredStopAtLevel=1", "-jar",
