@@ -1,0 +1,228 @@
+package io.mysqlha.it;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * Two HA nodes and an arbitrator on the real lab ({@code lab up --nodes 2 --qnetd}): corosync-qnetd on its own
+ * machine of the lab's switch, corosync-qdevice on both nodes. Checks: Corosync counts 3 votes (the device's
+ * one), the first promotion happens and a write through the writer VIP lands on the promoted node, the
+ * arbitrator lost keeps quorum and the primary's writes (and its return gives the vote back), and
+ * pcs-config/mysqlha-cluster accepts two HA nodes with the device (lab configure) and refuses two HA nodes with neither a
+ * quorum device nor fencing, and two_node: 1.
+ * Its own lab beside any other (directory, prefix and /24 of its own); skipped without root, Pacemaker or the
+ * corosync-qnetd / corosync-qdevice packages.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class QdeviceLabIT {
+    static final Path BASE = Path.of(System.getProperty("mysqlha.basedir", "."));
+    static final Path LAB = BASE.resolve("test-harness/lab");
+    static final String DIR = "/var/tmp/mysqlha-qdevit";
+    static final String NET = "10.250.3";
+    static final Map<String, String> LAB_ENV = Map.of("MYSQLHA_LAB_DIR", DIR, "MYSQLHA_LAB_PREFIX", "mhqit",
+            "MYSQLHA_LAB_NET", NET);
+    static final String CONFIG = DIR + "/install/pcs-config/mysqlha-cluster";
+    static final String WRITER_VIP = NET + ".50";
+    static boolean up;
+    static long t0;
+
+    record Run(int rc, String out) {}
+
+    @BeforeAll
+    static void bringUpTheLab() throws Exception {
+        String why = LabFailoverIT.missing();
+        if (why == null) {
+            for (String tool : List.of("/usr/bin/corosync-qnetd", "/usr/sbin/corosync-qdevice")) {
+                if (!Files.isExecutable(Path.of(tool))) {
+                    why = tool + " is not installed (test-harness/setup installs corosync-qnetd and corosync-qdevice)";
+                }
+            }
+        }
+        if (why != null) {
+            System.out.println("QdeviceLabIT skipped: " + why);
+        }
+        assumeTrue(why == null, why);
+        t0 = System.nanoTime();
+        Run r = run(List.of(LAB.toString(), "up", "--nodes", "2", "--qnetd", "--no-build", "--clean"), 240);
+        up = true;
+        assertEquals(0, r.rc(), "lab up --nodes 2 --qnetd:\n" + r.out());
+        Run c = run(List.of(LAB.toString(), "configure"), 120);
+        assertEquals(0, c.rc(), "lab configure:\n" + c.out());
+        // pcs-config accepts two HA nodes with the quorum device (and checks the token the lab wrote).
+        assertTrue(c.out().contains("quorum device " + NET + ".9 (ffsplit), token 1000 ms"), c.out());
+        assertTrue(c.out().contains("note: two HA nodes: the agent's own majority rule counts HA nodes only"), c.out());
+    }
+
+    @AfterAll
+    static void tearDown() throws Exception {
+        if (up) {
+            run(List.of(LAB.toString(), "down"), 120);
+            System.out.printf("QdeviceLabIT: whole class %.1f s%n", (System.nanoTime() - t0) / 1e9);
+        }
+    }
+
+    @Test
+    @Order(1)
+    void corosyncCountsTheDevicesVote() throws Exception {
+        String q = quorum("node1");
+        assertEquals("3", field(q, "Expected votes"), q);
+        assertEquals("3", field(q, "Total votes"), q);
+        assertEquals("Quorate Qdevice", field(q, "Flags"), q);
+        assertTrue(Pattern.compile("(?m)^\\s+0\\s+1\\s+Qdevice$").matcher(q).find(), "the device's own vote:\n" + q);
+        Run t = lab("exec", "node2", "corosync-qdevice-tool", "-s");
+        assertEquals(0, t.rc(), t.out());
+        assertTrue(t.out().matches("(?s).*State:\\s+Connected.*"), t.out());
+        assertTrue(t.out().matches("(?s).*Algorithm:\\s+Fifty-Fifty split.*"), t.out());
+    }
+
+    @Test
+    @Order(2)
+    void firstPromotionAndAWriteThroughTheWriterVip() throws Exception {
+        String promoted = null;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (promoted == null && System.nanoTime() < deadline) {
+            promoted = promotedNode();
+            if (promoted == null) {
+                Thread.sleep(1000);
+            }
+        }
+        assertNotEquals(null, promoted, "no promoted instance within 120 s:\n" + lab("exec", "node1", "crm_mon", "-1").out());
+        Run w = null;
+        for (int i = 0; i < 30; i++) {
+            w = write("qdevit-" + i);
+            if (w.rc() == 0) {
+                break;
+            }
+            Thread.sleep(1000);
+        }
+        assertEquals(0, w.rc(), "write through the writer VIP:\n" + w.out());
+        assertEquals(promoted, w.out().trim(), "the write landed on the promoted node");
+    }
+
+    @Test
+    @Order(3)
+    void theArbitratorLostKeepsQuorumAndWrites() throws Exception {
+        Run s = lab("qnetd-stop");
+        assertEquals(0, s.rc(), s.out());
+        try {
+            String q = awaitQuorum("node1", "Total votes", "2", 30);
+            assertEquals("Yes", field(q, "Quorate"), q);
+            Run w = write("qdevit-no-arbitrator");
+            assertEquals(0, w.rc(), "write while the arbitrator is lost:\n" + w.out());
+            assertEquals(promotedNode(), w.out().trim());
+        } finally {
+            Run b = lab("qnetd-start");
+            assertEquals(0, b.rc(), b.out());
+        }
+        awaitQuorum("node1", "Total votes", "3", 30);
+    }
+
+    @Test
+    @Order(4)
+    void pcsConfigRefusesTwoNodesWithNeitherQuorumDeviceNorFencing() throws Exception {
+        Path plain = Path.of(DIR, "it-plain-corosync.conf");
+        Path twoNode = Path.of(DIR, "it-two-node-corosync.conf");
+        Files.writeString(plain, "totem {\n    token: 1000\n}\nquorum {\n    provider: corosync_votequorum\n}\n");
+        Files.writeString(twoNode, "totem {\n    token: 1000\n}\nquorum {\n    provider: corosync_votequorum\n"
+                + "    two_node: 1\n}\n");
+        List<String> base = List.of("exec", "node1", CONFIG, "--offline", "--lab", "--dry-run", "--recreate",
+                "--ha-nodes", "node1 node2", "--node-addresses", "node1=" + NET + ".11 node2=" + NET + ".12",
+                "--writer-vip", WRITER_VIP, "--reader-vip", NET + ".51");
+
+        Run none = lab(with(base, "--corosync-conf", plain.toString(), "--stonith-enabled", "false"));
+        assertNotEquals(0, none.rc(), none.out());
+        assertTrue(none.out().contains("two HA nodes (node1 node2) with neither a quorum device nor fencing"), none.out());
+
+        Run two = lab(with(base, "--corosync-conf", twoNode.toString(), "--fence", "fence_mysqlha_lab lab_dir=" + DIR));
+        assertNotEquals(0, two.rc(), two.out());
+        assertTrue(two.out().contains("two_node: 1 without a quorum device"), two.out());
+        // Accepted with the device: lab configure in bringUpTheLab (--qdevice, --token, the lab's fence device).
+    }
+
+    // --- helpers -------------------------------------------------------------------------------------------
+
+    static List<String> with(List<String> base, String... more) {
+        List<String> l = new ArrayList<>(base);
+        l.addAll(List.of(more));
+        return l;
+    }
+
+    static String quorum(String node) throws Exception {
+        Run q = lab("exec", node, "corosync-quorumtool", "-s");
+        return q.out();
+    }
+
+    static String awaitQuorum(String node, String name, String want, int seconds) throws Exception {
+        String q = "";
+        for (int i = 0; i < seconds; i++) {
+            q = quorum(node);
+            if (want.equals(field(q, name))) {
+                return q;
+            }
+            Thread.sleep(1000);
+        }
+        throw new AssertionError(name + " is not " + want + " after " + seconds + " s:\n" + q);
+    }
+
+    static String field(String text, String name) {
+        Matcher m = Pattern.compile("(?m)^" + Pattern.quote(name) + ":\\s+(.*?)\\s*$").matcher(text);
+        return m.find() ? m.group(1) : null;
+    }
+
+    static String promotedNode() throws Exception {
+        Run x = lab("exec", "node1", "crm_mon", "-1", "--output-as=xml");
+        Matcher m = Pattern.compile("<resource id=\"mysql\"[^>]*role=\"Promoted\"[^>]*>\\s*<node name=\"(node\\d)\"")
+                .matcher(x.out());
+        return m.find() ? m.group(1) : null;
+    }
+
+    static Run write(String note) throws Exception {
+        return lab("exec", "client", "mariadb", "--defaults-extra-file=" + DIR + "/app.cnf", "-h", WRITER_VIP,
+                "--connect-timeout=3", "-N", "-B", "-e",
+                "CREATE TABLE IF NOT EXISTS qdevit (id INT AUTO_INCREMENT PRIMARY KEY, note VARCHAR(64)); "
+                        + "INSERT INTO qdevit(note) VALUES ('" + note + "'); SELECT @@hostname");
+    }
+
+    static Run lab(String... args) throws Exception {
+        return lab(List.of(args));
+    }
+
+    static Run lab(List<String> args) throws Exception {
+        return run(with(List.of(LAB.toString()), args.toArray(String[]::new)), 60);
+    }
+
+    static Run run(List<String> cmd, int timeoutS) throws Exception {
+        Path out = Files.createTempFile("qdev-it", ".out");
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile());
+        pb.environment().putAll(LAB_ENV);
+        Process p = pb.start();
+        if (!p.waitFor(timeoutS, TimeUnit.SECONDS)) {
+            p.descendants().forEach(ProcessHandle::destroyForcibly);
+            p.destroyForcibly();
+            p.waitFor(10, TimeUnit.SECONDS);
+            throw new AssertionError(cmd + " still running after " + timeoutS + " s:\n" + Files.readString(out));
+        }
+        String text = Files.readString(out, StandardCharsets.UTF_8);
+        Files.deleteIfExists(out);
+        return new Run(p.exitValue(), text);
+    }
+}
