@@ -1,5 +1,7 @@
 package io.mysqlha.it;
 
+import io.mysqlha.it.TestLab.Run;
+
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -7,7 +9,6 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -20,7 +21,6 @@ import java.util.regex.Pattern;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Two HA nodes and an arbitrator on the real lab ({@code lab up --nodes 2 --qnetd}): corosync-qnetd on its own
@@ -42,31 +42,18 @@ class QdeviceLabIT {
             "MYSQLHA_LAB_NET", NET);
     static final String CONFIG = DIR + "/install/pcs-config/mysqlha-cluster";
     static final String WRITER_VIP = NET + ".50";
-    static boolean up;
-    static long t0;
-
-    record Run(int rc, String out) {}
+    static final TestLab TL = new TestLab("QdeviceLabIT", LAB_ENV);
 
     @BeforeAll
     static void bringUpTheLab() throws Exception {
-        String why = LabFailoverIT.missing();
-        if (why == null) {
-            for (String tool : List.of("/usr/bin/corosync-qnetd", "/usr/sbin/corosync-qdevice")) {
-                if (!Files.isExecutable(Path.of(tool))) {
-                    why = tool + " is not installed (test-harness/setup installs corosync-qnetd and corosync-qdevice)";
-                }
+        String why = null;
+        for (String tool : List.of("/usr/bin/corosync-qnetd", "/usr/sbin/corosync-qdevice")) {
+            if (!Files.isExecutable(Path.of(tool))) {
+                why = tool + " is not installed (test-harness/setup installs corosync-qnetd and corosync-qdevice)";
             }
         }
-        if (why != null) {
-            System.out.println("QdeviceLabIT skipped: " + why);
-        }
-        assumeTrue(why == null, why);
-        t0 = System.nanoTime();
-        Run r = run(List.of(LAB.toString(), "up", "--nodes", "2", "--qnetd", "--no-build", "--clean"), 240);
-        up = true;
-        assertEquals(0, r.rc(), "lab up --nodes 2 --qnetd:\n" + r.out());
-        Run c = run(List.of(LAB.toString(), "configure"), 120);
-        assertEquals(0, c.rc(), "lab configure:\n" + c.out());
+        TL.assumeRunnable(why);
+        Run c = TL.bringUp(List.of("--nodes", "2", "--qnetd"), List.of());
         // pcs-config accepts two HA nodes with the quorum device (and checks the token the lab wrote).
         assertTrue(c.out().contains("quorum device " + NET + ".9 (ffsplit), token 1000 ms"), c.out());
         assertTrue(c.out().contains("note: two HA nodes: the agent's own majority rule counts HA nodes only"), c.out());
@@ -74,10 +61,7 @@ class QdeviceLabIT {
 
     @AfterAll
     static void tearDown() throws Exception {
-        if (up) {
-            run(List.of(LAB.toString(), "down"), 120);
-            System.out.printf("QdeviceLabIT: whole class %.1f s%n", (System.nanoTime() - t0) / 1e9);
-        }
+        TL.tearDown();
     }
 
     @Test
@@ -211,18 +195,6 @@ class QdeviceLabIT {
     }
 
     static Run run(List<String> cmd, int timeoutS) throws Exception {
-        Path out = Files.createTempFile("qdev-it", ".out");
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile());
-        pb.environment().putAll(LAB_ENV);
-        Process p = pb.start();
-        if (!p.waitFor(timeoutS, TimeUnit.SECONDS)) {
-            p.descendants().forEach(ProcessHandle::destroyForcibly);
-            p.destroyForcibly();
-            p.waitFor(10, TimeUnit.SECONDS);
-            throw new AssertionError(cmd + " still running after " + timeoutS + " s:\n" + Files.readString(out));
-        }
-        String text = Files.readString(out, StandardCharsets.UTF_8);
-        Files.deleteIfExists(out);
-        return new Run(p.exitValue(), text);
+        return TL.run(cmd, timeoutS);
     }
 }

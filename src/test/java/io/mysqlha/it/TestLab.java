@@ -76,15 +76,23 @@ final class TestLab {
      * run), then {@code lab configure} with {@code configureArgs}.
      */
     void bringUp(String... configureArgs) throws Exception {
+        bringUp(List.of(), List.of(configureArgs));
+    }
+
+    /** The same with more options of {@code lab up} (e.g. --nodes 2 --qnetd); returns what configure printed. */
+    Run bringUp(List<String> upArgs, List<String> configureArgs) throws Exception {
         assumeRunnable(null);
-        Run r = lab(240, "up", "--no-build", "--clean");
+        List<String> upCmd = new ArrayList<>(List.of("up", "--no-build", "--clean"));
+        upCmd.addAll(upArgs);
+        Run r = lab(240, upCmd.toArray(String[]::new));
         up = true;
-        assertEquals(0, r.rc(), "lab up:\n" + r.out() + r.err());
+        assertEquals(0, r.rc(), "lab " + String.join(" ", upCmd) + ":\n" + r.out() + r.err());
         List<String> configure = new ArrayList<>(List.of("configure"));
-        configure.addAll(List.of(configureArgs));
+        configure.addAll(configureArgs);
         Run c = lab(120, configure.toArray(String[]::new));
         assertEquals(0, c.rc(), "lab configure:\n" + c.out() + c.err());
         System.out.printf("%s: lab up and configured in %.1f s%n", test, seconds());
+        return c;
     }
 
     /** {@code lab down}, when it was brought up. */
