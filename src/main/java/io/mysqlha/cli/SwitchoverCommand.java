@@ -14,6 +14,7 @@ import io.mysqlha.port.Credential;
 import io.mysqlha.port.Deadline;
 import io.mysqlha.port.SqlConnector;
 import io.mysqlha.port.SqlSession;
+import io.mysqlha.status.ClusterStatus;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 import org.w3c.dom.NodeList;
@@ -100,30 +101,8 @@ public final class SwitchoverCommand implements Callable<Integer> {
             return List.of(param("ha_nodes", "").trim().split("\\s+")).stream().filter(s -> !s.isEmpty()).toList();
         }
 
-        String host(String node) {
-            for (String kv : param("node_addresses", "").trim().split("\\s+")) {
-                int eq = kv.indexOf('=');
-                if (eq > 0 && kv.substring(0, eq).equals(node)) {
-                    String a = kv.substring(eq + 1);
-                    int colon = a.lastIndexOf(':');
-                    return colon > 0 && a.indexOf(':') == colon ? a.substring(0, colon) : a;
-                }
-            }
-            return node;
-        }
-
-        int port(String node) {
-            for (String kv : param("node_addresses", "").trim().split("\\s+")) {
-                int eq = kv.indexOf('=');
-                if (eq > 0 && kv.substring(0, eq).equals(node)) {
-                    String a = kv.substring(eq + 1);
-                    int colon = a.lastIndexOf(':');
-                    if (colon > 0 && a.indexOf(':') == colon) {
-                        return Integer.parseInt(a.substring(colon + 1));
-                    }
-                }
-            }
-            return port();
+        ClusterStatus.Endpoint endpoint(String node) {
+            return ClusterStatus.endpoint(ClusterStatus.addresses(param("node_addresses", "")), node, port());
         }
     }
 
@@ -350,7 +329,8 @@ public final class SwitchoverCommand implements Callable<Integer> {
     }
 
     private SqlSession connect(Agent a, String node, Credential c, long ms) {
-        SqlSession s = sql.connect(a.host(node), a.port(node), c, Deadline.in(Clock.SYSTEM, ms));
+        ClusterStatus.Endpoint ep = a.endpoint(node);
+        SqlSession s = sql.connect(ep.host(), ep.port(), c, Deadline.in(Clock.SYSTEM, ms));
         s.bound(Deadline.in(Clock.SYSTEM, Math.max(ms, 2_000)));
         return s;
     }
@@ -523,30 +503,11 @@ public final class SwitchoverCommand implements Callable<Integer> {
         if (!r.ok()) {
             throw new IllegalStateException("cibadmin --query: " + r.message());
         }
-        Document doc = xml(r.stdout());
-        NodeList clones = doc.getElementsByTagName("clone");
-        for (int i = 0; i < clones.getLength(); i++) {
-            Element c = (Element) clones.item(i);
-            if (!c.getAttribute("id").equals(clone)) {
-                continue;
-            }
-            NodeList prims = c.getElementsByTagName("primitive");
-            if (prims.getLength() == 0) {
-                break;
-            }
-            Element p = (Element) prims.item(0);
-            Map<String, String> params = new LinkedHashMap<>();
-            NodeList ias = p.getElementsByTagName("instance_attributes");
-            for (int j = 0; j < ias.getLength(); j++) {
-                NodeList nv = ((Element) ias.item(j)).getElementsByTagName("nvpair");
-                for (int k = 0; k < nv.getLength(); k++) {
-                    Element e = (Element) nv.item(k);
-                    params.put(e.getAttribute("name"), e.getAttribute("value"));
-                }
-            }
-            return new Agent(p.getAttribute("id"), params);
+        ClusterStatus.ResourceConfig cfg = ClusterStatus.resources(r.stdout(), clone);
+        if (!clone.equals(cfg.cloneId())) {
+            throw new IllegalStateException("no promotable clone '" + clone + "' in the CIB (--resource)");
         }
-        throw new IllegalStateException("no promotable clone '" + clone + "' in the CIB (--resource)");
+        return new Agent(cfg.primitive(), cfg.params());
     }
 
     private View view(Agent agent, Deadline d) {

@@ -163,14 +163,9 @@ public final class ClusterStatus {
             Map<String, String[]> endpoints = new LinkedHashMap<>();
             Map<String, Future<ServerView>> futures = new LinkedHashMap<>();
             for (String node : mon.nodes().keySet()) {
-                String a = addrs.getOrDefault(node, node);
-                String host = a;
-                int port = defaultPort;
-                int colon = a.lastIndexOf(':');
-                if (colon > 0 && a.indexOf(':') == colon) {
-                    host = a.substring(0, colon);
-                    port = parsePort(a.substring(colon + 1), defaultPort);
-                }
+                Endpoint ep = endpoint(addrs, node, defaultPort);
+                String host = ep.host();
+                int port = ep.port();
                 endpoints.put(node, new String[]{host, Integer.toString(port)});
                 if (cred != null) {
                     String h = host;
@@ -512,7 +507,7 @@ public final class ClusterStatus {
         return new CrmMon(nodes, roles, attrs, fails, failures, holders);
     }
 
-    static Map<String, String> addresses(String pairs) {
+    public static Map<String, String> addresses(String pairs) {
         Map<String, String> m = new LinkedHashMap<>();
         for (String pair : pairs.trim().split("\\s+")) {
             int eq = pair.indexOf('=');
@@ -521,6 +516,23 @@ public final class ClusterStatus {
             }
         }
         return m;
+    }
+
+    /** Where a node's server answers. */
+    public record Endpoint(String host, int port) {
+    }
+
+    /**
+     * A node's server from the parsed node_addresses ({@code node=address} or {@code node=address:port}),
+     * else the node's name, at {@code defaultPort} where none is given (or it does not parse).
+     */
+    public static Endpoint endpoint(Map<String, String> addresses, String node, int defaultPort) {
+        String a = addresses.getOrDefault(node, node);
+        int colon = a.lastIndexOf(':');
+        if (colon > 0 && a.indexOf(':') == colon) {
+            return new Endpoint(a.substring(0, colon), parsePort(a.substring(colon + 1), defaultPort));
+        }
+        return new Endpoint(a, defaultPort);
     }
 
     private static int parsePort(String s, int dflt) {
