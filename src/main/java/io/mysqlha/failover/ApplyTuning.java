@@ -23,7 +23,15 @@ import java.util.Optional;
 public final class ApplyTuning {
     /** State file: one {@code name=value} line per global variable to restore (values as SQL literals). */
     public static final String FILE = "apply-tuning";
-    static final Map<String, String> RELAXED = Map.of("sync_binlog", "0", "innodb_flush_log_at_trx_commit", "2");
+    /** The relaxed durability, in the order it is set (and recorded). */
+    static final Map<String, String> RELAXED = relaxed();
+
+    private static Map<String, String> relaxed() {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("sync_binlog", "0");
+        m.put("innodb_flush_log_at_trx_commit", "2");
+        return java.util.Collections.unmodifiableMap(m);
+    }
 
     private final SqlSession session;
     private final Dialect dialect;
@@ -43,10 +51,7 @@ public final class ApplyTuning {
 
     /** sync_binlog=0 and innodb_flush_log_at_trx_commit=2 until {@link #restore}. */
     void relaxDurability() {
-        Map<String, String> changes = new LinkedHashMap<>();
-        changes.put("sync_binlog", RELAXED.get("sync_binlog"));
-        changes.put("innodb_flush_log_at_trx_commit", RELAXED.get("innodb_flush_log_at_trx_commit"));
-        if (change(changes)) {
+        if (change(RELAXED)) {
             journal.step("durability-relaxed", node).put("detail", "sync_binlog=0, innodb_flush_log_at_trx_commit=2 "
                     + "while applying; restore " + text(saved)).write();
         }
@@ -54,12 +59,12 @@ public final class ApplyTuning {
 
     /** {@code threads} parallel apply workers until {@link #restore}; replication must be stopped. */
     void parallel(int threads) {
-        if (threads <= 1 || saved.keySet().containsAll(dialect.parallelApply(threads).keySet())) {
+        if (threads <= 1) {
             return;
         }
-        if (change(dialect.parallelApply(threads))) {
-            journal.step("parallel-apply", node).put("detail", threads + " workers: "
-                    + text(dialect.parallelApply(threads))).write();
+        Map<String, String> want = dialect.parallelApply(threads);
+        if (change(want)) {
+            journal.step("parallel-apply", node).put("detail", threads + " workers: " + text(want)).write();
         }
     }
 
@@ -94,7 +99,7 @@ public final class ApplyTuning {
         if (saved.isEmpty()) {
             return;
         }
-        boolean durability = saved.containsKey("sync_binlog") || saved.containsKey("innodb_flush_log_at_trx_commit");
+        boolean durability = touchesDurability(saved);
         restore(session, state, saved);
         if (durability) {
             // the redo log written with innodb_flush_log_at_trx_commit=2 and the binlog written with sync_binlog=0
@@ -120,7 +125,7 @@ public final class ApplyTuning {
         }
         Map<String, String> want = parse(text.get());
         restore(s, state, want);
-        if (want.containsKey("sync_binlog") || want.containsKey("innodb_flush_log_at_trx_commit")) {
+        if (touchesDurability(want)) {
             s.execute("FLUSH NO_WRITE_TO_BINLOG ENGINE LOGS");
         }
         return Optional.of(text(want));
@@ -131,6 +136,10 @@ public final class ApplyTuning {
      * record when all match. A durability setting that does not match throws; any other is left recorded for
      * the next attempt and reported in the exception only if durability failed too.
      */
+    private static boolean touchesDurability(Map<String, String> values) {
+        return values.keySet().stream().anyMatch(RELAXED::containsKey);
+    }
+
     private static void restore(SqlSession s, LocalState state, Map<String, String> want) {
         StringBuilder failed = new StringBuilder();
         boolean durabilityFailed = false;
