@@ -37,6 +37,15 @@ mysqlha_find_client() {
 # the service accepted is never run twice. MYSQLHA_SERVICE=off skips the service (benchmarks, tests).
 mysqlha_exec() {
     _here=$1; shift
+    # meta-data from the file written beside the jar at build time (ra/mysqlha-metadata), when it is not
+    # older than the jar: Pacemaker's controller asks for it before every start, as an unprivileged user
+    # that cannot reach the service's socket. Without the file the jar answers, as before.
+    if [ "${1:-}" = ocf ] && [ "${3:-}" = meta-data ] && _jar=$(mysqlha_find_jar "$_here"); then
+        _md=${_jar%/*}/metadata/$2.xml
+        if [ -r "$_md" ] && ! [ "$_md" -ot "$_jar" ]; then
+            cat "$_md" && exit 0
+        fi
+    fi
     _sock=${MYSQLHA_SOCKET:-/run/mysqlha/agent.sock}
     if [ "${MYSQLHA_SERVICE:-}" != off ] && [ -S "$_sock" ] && _client=$(mysqlha_find_client "$_here"); then
         "$_client" "$_sock" "$@"

@@ -405,8 +405,11 @@ public final class Compensator {
         try {
             Map<String, String> row = me.session().queryRow("SELECT @@log_bin_index AS idx");
             String idx = row == null ? null : row.get("idx");
-            if (idx != null && !idx.isBlank()) {
-                io.cluster().setClusterProperty(binlogIndexProperty(cfg.resource(), cfg.localNode()), idx, deadline);
+            String name = binlogIndexProperty(cfg.resource(), cfg.localNode());
+            // a read costs far less than a CIB write, which every node must take in before writes open; the
+            // location rarely changes between promotions
+            if (idx != null && !idx.isBlank() && !io.cluster().clusterProperty(name, deadline).filter(idx::equals).isPresent()) {
+                io.cluster().setClusterProperty(name, idx, deadline);
             }
         } catch (SqlException | OcfException e) {
             log.warn("promote: cannot record this node's binlog index: " + e.getMessage());

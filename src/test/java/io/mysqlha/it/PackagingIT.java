@@ -201,6 +201,12 @@ class PackagingIT {
             assertTrue(Files.isExecutable(a), a.toString());
         }
         Path jar = root.resolve("usr/share/mysqlha/mysqlha.jar");
+        for (String agent : new String[] {"mysql", "vip", "lvs"}) {
+            // the shims answer meta-data from these; one older than the jar would be ignored
+            Path md = root.resolve("usr/share/mysqlha/metadata/" + agent + ".xml");
+            assertTrue(Files.isRegularFile(md), md.toString());
+            assertTrue(Files.getLastModifiedTime(md).compareTo(Files.getLastModifiedTime(jar)) >= 0, md + " older than the jar");
+        }
         // what postinst does: the archive for the installed path
         Sandbox.sh(ocf.resolve("lib/mysqlha/mysqlha-cds").toString(), jar.toString());
         assertTrue(Files.exists(root.resolve("usr/share/mysqlha/mysqlha.jsa")));
@@ -230,6 +236,7 @@ class PackagingIT {
         assertEquals(0, p.waitFor());
         assertTrue(files.contains("/usr/lib/ocf/resource.d/mysqlha/mysql"), files);
         assertTrue(files.contains("/usr/share/mysqlha/mysqlha.jar"), files);
+        assertTrue(files.contains("/usr/share/mysqlha/metadata/mysql.xml"), files);
         assertTrue(files.contains("/usr/lib/ocf/lib/mysqlha/launch.sh"), files);
     }
 }
