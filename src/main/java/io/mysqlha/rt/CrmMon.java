@@ -129,7 +129,7 @@ public record CrmMon(boolean quorate, List<String> online, List<String> offline,
         if (fs != null) {
             for (Element f : children(fs, "failure")) {
                 failures.add(new Failure(f.getAttribute("op_key"), f.getAttribute("node"), f.getAttribute("exitstatus"),
-                        f.getAttribute("exitreason")));
+                        io.mysqlha.status.ClusterStatus.exitReason(f.getAttribute("exitreason"))));
             }
         }
         return new CrmMon(quorate, online, offline, db, wv, rv, failures);

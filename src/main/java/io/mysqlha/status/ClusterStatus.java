@@ -487,7 +487,7 @@ public final class ClusterStatus {
                 case "failure" -> {
                     String n = t.attr("node") == null ? t.attr("uname") : t.attr("node");
                     if (n != null) {
-                        String reason = t.attr("exitreason");
+                        String reason = exitReason(t.attr("exitreason"));
                         failures.computeIfAbsent(n, k -> new ArrayList<>()).add(t.attr("op_key") + " "
                                 + t.attr("exitstatus") + (reason == null || reason.isEmpty() ? "" : ": " + reason));
                     }
@@ -567,4 +567,16 @@ public final class ClusterStatus {
         return s == null || s.isEmpty() ? null : s;
     }
 
+
+    /**
+     * A failed action's exit reason as the agent wrote it. Pacemaker escapes the reason when it records it,
+     * and crm_mon's XML escapes that again, so an XML parser still returns {@code &apos;} for a quote.
+     */
+    public static String exitReason(String attr) {
+        if (attr == null || attr.indexOf('&') < 0) {
+            return attr;
+        }
+        return attr.replace("&apos;", "'").replace("&quot;", "\"").replace("&lt;", "<").replace("&gt;", ">")
+                .replace("&amp;", "&");
+    }
 }

@@ -75,6 +75,21 @@ class CrmMonTest {
     }
 
     @Test
+    void anExitReasonEscapedTwiceReadsAsTheAgentWroteIt() {
+        // as the round's log showed it: Pacemaker records the reason escaped, crm_mon's XML escapes it again
+        String xml = HEALTHY.replace("</resources>", """
+                </resources>
+                <failures>
+                  <failure op_key="mysql_start_0" node="node2" exitstatus="error" exitreason="rebuild this node from the primary, then &amp;apos;mysqlha rejoin&amp;apos; (epoch 3 &amp;lt; 4)" exitcode="1" call="30" status="complete"/>
+                </failures>
+                """);
+        CrmMon v = CrmMon.parse(xml, "db", "writer-vip", "reader-vip");
+        assertEquals("rebuild this node from the primary, then 'mysqlha rejoin' (epoch 3 < 4)", v.failures().get(0).exitReason());
+        assertEquals("a & b", io.mysqlha.status.ClusterStatus.exitReason("a &amp; b"));
+        assertEquals("plain", io.mysqlha.status.ClusterStatus.exitReason("plain"));
+    }
+
+    @Test
     void withoutQuorumAndNotXml() {
         CrmMon v = CrmMon.parse(HEALTHY.replace("with_quorum=\"true\"", "with_quorum=\"false\""), "db", "writer-vip", "reader-vip");
         assertFalse(v.quorate());
