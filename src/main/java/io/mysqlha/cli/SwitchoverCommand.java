@@ -573,7 +573,7 @@ public final class SwitchoverCommand implements Callable<Integer> {
             if (op.startsWith(agent.primitive() + "_") || op.startsWith(agent.primitive() + ":")) {
                 failures.add(op + " on " + f.getAttribute("node") + " (" + f.getAttribute("exitstatus")
                         + (f.getAttribute("exitreason").isEmpty() ? "" : ": "
-                                + io.mysqlha.status.ClusterStatus.exitReason(f.getAttribute("exitreason"))) + ")");
+                                + ClusterStatus.exitReason(f.getAttribute("exitreason"))) + ")");
             }
         }
         return new View(quorate, online, roles, attrs, failures, vip, hasVip);

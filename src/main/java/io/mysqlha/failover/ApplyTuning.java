@@ -131,15 +131,16 @@ public final class ApplyTuning {
         return Optional.of(text(want));
     }
 
+    /** Whether {@code values} name any of the relaxed durability settings. */
+    private static boolean touchesDurability(Map<String, String> values) {
+        return values.keySet().stream().anyMatch(RELAXED::containsKey);
+    }
+
     /**
      * Sets every recorded value back (each tried, whatever failed before it), reads them back, and removes the
      * record when all match. A durability setting that does not match throws; any other is left recorded for
      * the next attempt and reported in the exception only if durability failed too.
      */
-    private static boolean touchesDurability(Map<String, String> values) {
-        return values.keySet().stream().anyMatch(RELAXED::containsKey);
-    }
-
     private static void restore(SqlSession s, LocalState state, Map<String, String> want) {
         StringBuilder failed = new StringBuilder();
         boolean durabilityFailed = false;

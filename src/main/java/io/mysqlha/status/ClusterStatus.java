@@ -160,18 +160,14 @@ public final class ClusterStatus {
             } catch (RuntimeException e) {
                 credError = "no monitor credentials: " + e.getMessage();
             }
-            Map<String, String[]> endpoints = new LinkedHashMap<>();
+            Map<String, Endpoint> endpoints = new LinkedHashMap<>();
             Map<String, Future<ServerView>> futures = new LinkedHashMap<>();
             for (String node : mon.nodes().keySet()) {
                 Endpoint ep = endpoint(addrs, node, defaultPort);
-                String host = ep.host();
-                int port = ep.port();
-                endpoints.put(node, new String[]{host, Integer.toString(port)});
+                endpoints.put(node, ep);
                 if (cred != null) {
-                    String h = host;
-                    int p = port;
                     Credential c = cred;
-                    futures.put(node, pool.submit(() -> ask(sql, h, p, c, perNodeMs)));
+                    futures.put(node, pool.submit(() -> ask(sql, ep.host(), ep.port(), c, perNodeMs)));
                 }
             }
             // the hard stop: the connection's bound, the queries' bound, and a margin
@@ -197,8 +193,6 @@ public final class ClusterStatus {
                 }
             }
             // ACKing replicas: the semi-sync replicas whose IO thread runs from the primary's address
-            Map<String, String> hostOf = new LinkedHashMap<>();
-            endpoints.forEach((n, e) -> hostOf.put(n, e[0]));
             List<NodeView> out = new ArrayList<>();
             for (Map.Entry<String, Boolean> e : mon.nodes().entrySet()) {
                 String node = e.getKey();
@@ -208,7 +202,7 @@ public final class ClusterStatus {
                     servers.forEach((other, o) -> {
                         if (!other.equals(node) && "replica".equals(o.semiSync().mode()) && o.replication() != null
                                 && "yes".equals(o.replication().ioThread())
-                                && o.replication().source().startsWith(hostOf.get(node) + ":")) {
+                                && o.replication().source().startsWith(endpoints.get(node).host() + ":")) {
                             acking.add(other);
                         }
                     });
@@ -218,8 +212,8 @@ public final class ClusterStatus {
                             v.waitSessions(), v.yesTx(), v.noTx(), acking, v.problem()), s.queryMs());
                 }
                 Map<String, String> attrs = mon.attributes().getOrDefault(node, Map.of());
-                String[] ep = endpoints.get(node);
-                out.add(new NodeView(node, ep[0] + ":" + ep[1], e.getValue(), mon.roles().getOrDefault(node, "stopped"),
+                Endpoint ep = endpoints.get(node);
+                out.add(new NodeView(node, ep.host() + ":" + ep.port(), e.getValue(), mon.roles().getOrDefault(node, "stopped"),
                         intOrNull(attrs.get("master-" + cfg.primitive())), boolOrNull(attrs.get(cfg.primitive() + "-readable")),
                         longOrNull(attrs.get(cfg.primitive() + "-lag")), mon.failCounts().getOrDefault(node, Map.of()),
                         mon.failures().getOrDefault(node, List.of()), s, s == null ? errors.get(node) : null,
@@ -566,7 +560,6 @@ public final class ClusterStatus {
     private static String emptyToNull(String s) {
         return s == null || s.isEmpty() ? null : s;
     }
-
 
     /**
      * A failed action's exit reason as the agent wrote it. Pacemaker escapes the reason when it records it,
