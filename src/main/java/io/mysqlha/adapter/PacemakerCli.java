@@ -69,6 +69,16 @@ public final class PacemakerCli implements Cluster {
     }
 
     @Override
+    public io.mysqlha.decide.VoteQuorum voteQuorum(Deadline d) {
+        // exit 0 when quorate, 2 when not: the output says which, and both are read
+        CommandRunner.Result r = run(d, "corosync-quorumtool", "-s");
+        if (r.timedOut()) {
+            throw OcfException.generic("corosync-quorumtool -s timed out");
+        }
+        return io.mysqlha.decide.VoteQuorum.parse(r.stdout());
+    }
+
+    @Override
     public List<String> knownNodes(Deadline d) {
         // lines: "<id> <name> <state>"
         List<String> out = new ArrayList<>();

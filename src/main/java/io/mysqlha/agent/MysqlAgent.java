@@ -961,7 +961,7 @@ public final class MysqlAgent implements OcfAgent {
             throw OcfException.generic("cannot promote: the server is not running");
         }
         Quorum q = Quorum.check(io.cluster().hasQuorum(deadline), io.cluster().partitionMembers(deadline),
-                haNodes(), localNode());
+                haNodes(), localNode(), () -> io.cluster().voteQuorum(deadline));
         if (!q.allowed()) {
             throw OcfException.generic("promotion refused: " + String.join("; ", q.reasons()));
         }

@@ -36,7 +36,8 @@ public final class QuorumCommand implements Callable<Integer> {
                 ha = r.ok() ? r.stdout().trim() : "";
             }
             String me = cluster.localNode();
-            Quorum q = Quorum.check(cluster.hasQuorum(d), cluster.partitionMembers(d), Notify.split(ha), me);
+            Quorum q = Quorum.check(cluster.hasQuorum(d), cluster.partitionMembers(d), Notify.split(ha), me,
+                    () -> cluster.voteQuorum(d));
             System.out.println("node " + me + ": promotion " + (q.allowed() ? "allowed" : "refused"));
             for (String why : q.reasons()) {
                 System.out.println("  - " + why);

@@ -15,6 +15,14 @@ public interface Cluster {
     /** Names of the nodes in this partition ({@code crm_node -p}). */
     List<String> partitionMembers(Deadline deadline);
 
+    /**
+     * Corosync's votequorum state of this partition ({@code corosync-quorumtool -s}), for its quorum device's
+     * vote; null when it cannot be read (no such tool, no votequorum). Clusters without Corosync have none.
+     */
+    default io.mysqlha.decide.VoteQuorum voteQuorum(Deadline deadline) {
+        return null;
+    }
+
     /** All nodes Pacemaker knows of ({@code crm_node -l}), online or not. */
     List<String> knownNodes(Deadline deadline);
 

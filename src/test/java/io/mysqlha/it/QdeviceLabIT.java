@@ -56,7 +56,7 @@ class QdeviceLabIT {
         Run c = TL.bringUp(List.of("--nodes", "2", "--qnetd"), List.of());
         // pcs-config accepts two HA nodes with the quorum device (and checks the token the lab wrote).
         assertTrue(c.out().contains("quorum device " + NET + ".9 (ffsplit), token 1000 ms"), c.out());
-        assertTrue(c.out().contains("note: two HA nodes: the agent's own majority rule counts HA nodes only"), c.out());
+        assertTrue(c.out().contains("note: two HA nodes: a node alone promotes only while the quorum device's vote is cast for its partition"), c.out());
     }
 
     @AfterAll
@@ -142,7 +142,102 @@ class QdeviceLabIT {
         // Accepted with the device: lab configure in bringUpTheLab (--qdevice, --token, the lab's fence device).
     }
 
+    @Test
+    @Order(5)
+    void theLinkBetweenTheNodesCutLeavesOneWriterOnTheArbitratorsSide() throws Exception {
+        String before = awaitPromoted(null, 60);
+        Run c = lab("cut", "node1", "node2");
+        assertEquals(0, c.rc(), c.out());
+        try {
+            // For 40 s: never two writable servers; at the end the promoted node is the one whose partition
+            // holds the arbitrator's vote (the other is fenced, or waits without quorum).
+            String chosen = null;
+            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(40);
+            while (System.nanoTime() < end) {
+                int writable = 0;
+                for (String n : List.of("node1", "node2")) {
+                    if ("0".equals(readOnly(n))) {
+                        writable++;
+                    }
+                    String q = quorum(n);
+                    if ("Yes".equals(field(q, "Quorate")) && Pattern.compile("(?m)^\\s+0\\s+1\\s+Qdevice$").matcher(q).find()) {
+                        chosen = n;
+                    }
+                }
+                assertTrue(writable <= 1, "two writable servers while the link is cut");
+                Thread.sleep(1000);
+            }
+            assertNotEquals(null, chosen, "no side holds the arbitrator's vote");
+            String promoted = awaitPromoted(chosen, 60);
+            assertEquals(chosen, promoted, "promoted outside the arbitrator's side (before the cut: " + before + ")");
+            Run w = writeUntilOk("qdevit-cut", 30);
+            assertEquals(0, w.rc(), "write on the arbitrator's side:\n" + w.out());
+            assertEquals(chosen, w.out().trim());
+        } finally {
+            assertEquals(0, lab("heal").rc());
+        }
+        settle();
+    }
+
+    @Test
+    @Order(6)
+    void thePrimarysNodeLostFailsOverWithTheArbitratorsVote() throws Exception {
+        String primary = awaitPromoted(null, 120);
+        String other = primary.equals("node1") ? "node2" : "node1";
+        Run k = lab("kill-node", primary);
+        assertEquals(0, k.rc(), k.out());
+        try {
+            // one HA node of two is left: it promotes only because the arbitrator's vote is counted
+            String promoted = awaitPromoted(other, 90);
+            assertEquals(other, promoted, "no failover to " + other + " after " + primary + " was lost:\n"
+                    + lab("exec", other, "crm_mon", "-1").out());
+            Run w = writeUntilOk("qdevit-node-lost", 30);
+            assertEquals(0, w.rc(), "write after the node loss:\n" + w.out());
+            assertEquals(other, w.out().trim());
+            Run mq = lab("exec", other, "java", "-jar", "/usr/share/mysqlha/mysqlha.jar", "quorum", "--resource", "db");
+            assertTrue(mq.out().contains("1 of 2 (" + other + ") and the quorum device's vote is cast here"), mq.out());
+        } finally {
+            lab("start-node", primary);
+        }
+    }
+
     // --- helpers -------------------------------------------------------------------------------------------
+
+    /** Waits for a promoted instance (on {@code on}, when not null) and returns its node. */
+    static String awaitPromoted(String on, int seconds) throws Exception {
+        String p = null;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        while (System.nanoTime() < deadline) {
+            p = promotedNode();
+            if (p != null && (on == null || on.equals(p))) {
+                return p;
+            }
+            Thread.sleep(1000);
+        }
+        return p;
+    }
+
+    static String readOnly(String node) throws Exception {
+        Run r = lab("exec", node, "mariadb", "--defaults-extra-file=" + DIR + "/app.cnf", "-h", "127.0.0.1",
+                "--connect-timeout=2", "-N", "-B", "-e", "SELECT @@read_only");
+        return r.rc() == 0 ? r.out().trim() : null;
+    }
+
+    static Run writeUntilOk(String note, int seconds) throws Exception {
+        Run w = null;
+        for (int i = 0; i < seconds; i++) {
+            w = write(note + "-" + i);
+            if (w.rc() == 0) {
+                return w;
+            }
+            Thread.sleep(1000);
+        }
+        return w;
+    }
+
+    static void settle() throws Exception {
+        run(List.of(LAB.toString(), "settle", "120"), 150);
+    }
 
     static List<String> with(List<String> base, String... more) {
         List<String> l = new ArrayList<>(base);
