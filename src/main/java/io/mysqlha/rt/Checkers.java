@@ -28,6 +28,7 @@ public final class Checkers {
     public static final String CLUSTER = "cluster-converges";
     public static final String FAILOVER = "failover-time";
     public static final String NO_OPERATOR = "heals-without-operator";
+    public static final String PRIMARY_KEPT = "primary-kept";
 
     /** Every acknowledged write must be in the final table. present: key -> row count, or null if unreadable. */
     public static Verdict lostWrites(List<Op> ops, Map<Long, Integer> present) {
@@ -350,6 +351,28 @@ public final class Checkers {
         }
         return Verdict.valid(NO_OPERATOR, actions.isEmpty() ? "healed with no operator action"
                 : actions.size() + " operator action(s), each after a refusal: " + refusals, data);
+    }
+
+    /**
+     * A fault the primary must ride out (the arbitrator lost: its own vote and the other HA node's keep the
+     * partition quorate): the same node promoted after as before, and writes acknowledged all along, never a
+     * stretch of more than maxGapMs without one between the fault and its heal.
+     */
+    public static Verdict primaryKept(String before, String after, double longestGapS, long maxGapMs) {
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("before", before);
+        data.put("after", after);
+        data.put("longest_write_gap_s", longestGapS);
+        if (after == null || !after.equals(before)) {
+            return Verdict.invalid(PRIMARY_KEPT, "the primary was " + before + " before the fault and is "
+                    + (after == null ? "none" : after) + " after it", data);
+        }
+        if (longestGapS * 1000 > maxGapMs) {
+            return Verdict.invalid(PRIMARY_KEPT, String.format(java.util.Locale.ROOT,
+                    "%s kept the primary but writes stopped for %.2f s while the fault was held", before, longestGapS), data);
+        }
+        return Verdict.valid(PRIMARY_KEPT, String.format(java.util.Locale.ROOT,
+                "%s kept the primary; longest stretch without an acknowledged write %.2f s", before, longestGapS), data);
     }
 
     /**

@@ -35,7 +35,13 @@ public enum Fault {
     KILL_LAST_REPLICA_DURING_RECOVERY("kill-last-replica-during-recovery", true, 10,
             "kill -9 the primary's mariadbd, then the only replica left as soon as another node is promoted"),
     KILL_REPLICA_MYSQLD_TWICE("kill-replica-mysqld-twice", false, 10,
-            "kill -9 a replica's mariadbd, then again as soon as it runs again");
+            "kill -9 a replica's mariadbd, then again as soon as it runs again"),
+    // The two-node mode's own (two HA nodes and a quorum device's arbitrator).
+    ARBITRATOR_LOST("arbitrator-lost", false, 20,
+            "kill -9 the quorum device's arbitrator (corosync-qnetd) and keep it down: the primary keeps its role and writes"),
+    HA_NODES_CUT("ha-nodes-cut", false, 20,
+            "drop every frame between the two HA nodes (both still reach the arbitrator and the clients): the side "
+                    + "the arbitrator votes for keeps or takes the primary, the other never writes");
 
     public final String id;
     public final boolean movesPrimary;
@@ -47,6 +53,24 @@ public enum Fault {
         this.movesPrimary = movesPrimary;
         this.defaultHoldS = defaultHoldS;
         this.description = description;
+    }
+
+    /** The fault needs a quorum device's arbitrator it can stop (lab up --qnetd). */
+    public boolean needsArbitrator() {
+        return this == ARBITRATOR_LOST;
+    }
+
+    /**
+     * The fewest HA nodes the fault means something with: a replica cut off alone beside the primary's side,
+     * or a replica left after a failover, needs three; a cut between the HA nodes is the two-node mode's.
+     */
+    public String unfitFor(int haNodes) {
+        return switch (this) {
+            case PRIMARY_PARTITIONED_WITH_REPLICA, KILL_LAST_REPLICA_DURING_RECOVERY -> haNodes >= 3 ? null
+                    : "needs three or more HA nodes (" + haNodes + " here)";
+            case HA_NODES_CUT -> haNodes == 2 ? null : "a fault of the two-node mode (" + haNodes + " HA nodes here)";
+            default -> haNodes >= 2 ? null : "needs two or more HA nodes (" + haNodes + " here)";
+        };
     }
 
     public static Optional<Fault> byId(String id) {

@@ -163,6 +163,9 @@ public final class LabTarget implements Target {
         if (verb == Verb.KILL_SERVICE || verb == Verb.STOP_SERVICE || verb == Verb.START_SERVICE) {
             return !"0".equals(env.get("LAB_SERVICE"));
         }
+        if (verb == Verb.QNETD_STOP || verb == Verb.QNETD_START) {
+            return "1".equals(env.get("LAB_QNETD"));
+        }
         return EnumSet.allOf(Verb.class).contains(verb);
     }
 

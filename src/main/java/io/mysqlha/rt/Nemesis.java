@@ -22,6 +22,10 @@ public final class Nemesis {
 
     /** Why a fault cannot run on this target, or null when it can. */
     public String unsupported(Fault f) {
+        String unfit = f.unfitFor(target.haNodes().size());
+        if (unfit != null) {
+            return unfit;
+        }
         return switch (f) {
             case PRIMARY_NODE_LOST -> target.supports(Target.Verb.KILL_NODE) ? null
                     : "no way to power nodes off on " + target.name();
@@ -29,6 +33,10 @@ public final class Nemesis {
                     : "the datadirs are not on their own filesystems (lab up --disk-mb N)";
             case KILL_SERVICE_PRIMARY, SERVICE_DOWN_KILL_PRIMARY -> target.supports(Target.Verb.STOP_SERVICE) ? null
                     : "the nodes run no node service (lab up --no-service)";
+            case ARBITRATOR_LOST -> target.supports(Target.Verb.QNETD_STOP) ? null
+                    : "no quorum device's arbitrator to stop on " + target.name() + " (lab up --qnetd)";
+            case HA_NODES_CUT -> target.supports(Target.Verb.CUT) ? null
+                    : "no way to cut the link between two nodes on " + target.name();
             default -> null;
         };
     }
@@ -159,6 +167,26 @@ public final class Nemesis {
                 yield i;
             }
             case DISK_FULL -> simple(fault, primary, Target.Verb.FILL_DISK, Target.Verb.FREE_DISK);
+            case ARBITRATOR_LOST -> {
+                Injection i = new Injection(fault, List.of(primary), "arbitrator (corosync-qnetd) down");
+                i.undo.add(() -> {
+                    verb(Target.Verb.QNETD_START, List.of());
+                    // The next fault may need the device's vote (a node lost): heal means it is cast again.
+                    if (!deviceVotes(primary, replicas, DEVICE_BACK_BOUND)) {
+                        throw new IllegalStateException("the quorum device casts no vote " + DEVICE_BACK_BOUND.toSeconds()
+                                + " s after the arbitrator was started again");
+                    }
+                });
+                verbOrFail(i, Target.Verb.QNETD_STOP, List.of());
+                yield i;
+            }
+            case HA_NODES_CUT -> {
+                Injection i = new Injection(fault, List.of(primary, replica), "cut " + primary + " | " + replica
+                        + " (both reach the arbitrator and the clients)");
+                i.undo.add(() -> verb(Target.Verb.HEAL, List.of()));
+                verbOrFail(i, Target.Verb.CUT, List.of(primary, replica));
+                yield i;
+            }
             case KILL_SERVICE_PRIMARY -> simple(fault, primary, Target.Verb.KILL_SERVICE, null);
             case SERVICE_DOWN_KILL_PRIMARY -> {
                 List<String> all = new ArrayList<>(replicas);
@@ -272,6 +300,39 @@ public final class Nemesis {
             Workload.sleep(200);
         }
         return null;
+    }
+
+    static final Duration DEVICE_BACK_BOUND = Duration.ofSeconds(60);
+    private static final java.util.regex.Pattern DEVICE_ROW =
+            java.util.regex.Pattern.compile("(?m)^\\s*0\\s+(\\d+)\\s+Qdevice\\b");
+
+    /**
+     * Whether corosync-quorumtool on one of the nodes (the first that answers) shows the quorum device
+     * casting a vote, within bound: its row of the membership table, "0 <votes> Qdevice", with votes > 0.
+     */
+    private boolean deviceVotes(String primary, List<String> replicas, Duration bound) {
+        List<String> nodes = new ArrayList<>(replicas);
+        nodes.add(0, primary);
+        long end = System.currentTimeMillis() + bound.toMillis();
+        while (System.currentTimeMillis() < end) {
+            for (String n : nodes) {
+                Exec.Result r = target.exec(n, Duration.ofSeconds(5), "corosync-quorumtool", "-s");
+                if (!r.timedOut() && !r.out().isEmpty()) {
+                    if (devicesVote(r.out())) {
+                        return true;
+                    }
+                    break;
+                }
+            }
+            Workload.sleep(500);
+        }
+        return false;
+    }
+
+    /** corosync-quorumtool -s output: the device's row shows a vote cast. */
+    static boolean devicesVote(String quorumtool) {
+        java.util.regex.Matcher m = DEVICE_ROW.matcher(quorumtool);
+        return m.find() && Integer.parseInt(m.group(1)) > 0;
     }
 
     /** Whether a server process runs on node again (Pacemaker restarted it) within bound, answering SQL. */

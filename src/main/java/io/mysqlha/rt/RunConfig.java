@@ -39,9 +39,9 @@ public record RunConfig(
                 readerVipResource, datadir, rebuild, readerVipGraceMs, false);
     }
 
-    /** The fault of iteration i (0-based): the list in turn, or a seeded random pick. */
-    public Fault faultFor(int i, java.util.Random rng) {
-        return random ? faults.get(rng.nextInt(faults.size())) : faults.get(i % faults.size());
+    /** The fault of iteration i (0-based) among the faults that apply: the list in turn, or a seeded random pick. */
+    public static Fault faultFor(List<Fault> among, boolean random, int i, java.util.Random rng) {
+        return random ? among.get(rng.nextInt(among.size())) : among.get(i % among.size());
     }
 
     public Duration holdFor(Fault f) {

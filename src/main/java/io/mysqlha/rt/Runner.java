@@ -37,6 +37,8 @@ public final class Runner {
     static final long AFTER_CONVERGED_MS = 3000;
     static final long BASELINE_BOUND_MS = 90_000;
     static final long DATA_BOUND_MS = 60_000;
+    /** arbitrator-lost: the longest stretch without an acknowledged write that still counts as writes going on. */
+    static final long KEPT_PRIMARY_MAX_GAP_MS = 5_000;
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
 
     private final Target target;
@@ -102,6 +104,22 @@ public final class Runner {
             out.println("rt: " + e.getMessage());
             return EXIT_BAD_TARGET;
         }
+        Nemesis nemesis = new Nemesis(target, cfg.dbResource());
+        // The faults that apply to this cluster (its number of HA nodes, an arbitrator, disk images...): the
+        // others are named once here and never drawn.
+        List<Fault> faults = new ArrayList<>();
+        for (Fault f : cfg.faults()) {
+            String why = nemesis.unsupported(f);
+            if (why == null) {
+                faults.add(f);
+            } else {
+                say("fault " + f.id + " does not apply here: " + why);
+            }
+        }
+        if (faults.isEmpty()) {
+            out.println("rt: none of the faults asked for applies to " + target.name());
+            return EXIT_BAD_TARGET;
+        }
         Healer healer = new Healer(target, cfg.dbResource(), cfg.writerVipResource(), cfg.readerVipResource(),
                 cfg.agentResource(), cfg.datadir(), cfg.rebuild(), cfg.operator());
         say("target " + target.name() + ": nodes " + target.allNodes() + ", writer VIP " + target.writerVip()
@@ -139,7 +157,6 @@ public final class Runner {
         Sampler sampler = new Sampler(target, history, cfg.sampleIntervalMs(), cfg.dbResource(), cfg.writerVipResource(),
                 cfg.readerVipResource());
         sampler.start();
-        Nemesis nemesis = new Nemesis(target, cfg.dbResource());
         Random rng = new Random(cfg.seed());
         List<IterationResult> results = new ArrayList<>();
         Set<Long> reportedLost = new HashSet<>();
@@ -147,7 +164,7 @@ public final class Runner {
         int i = 0;
         boolean abort = false;
         while (!stopRequested && !abort && (cfg.iterations() > 0 ? i < cfg.iterations() : System.currentTimeMillis() < deadline)) {
-            Fault f = cfg.faultFor(i, rng);
+            Fault f = RunConfig.faultFor(faults, cfg.random(), i, rng);
             i++;
             IterationResult r = iteration(i, f, nemesis, healer, workload, history, rng, reportedLost);
             results.add(r);
@@ -178,7 +195,7 @@ public final class Runner {
         Report.Summary sum = Report.summarize(results);
         try {
             Report.write(runDir, results, sum, Map.of("target", target.name(), "seed", cfg.seed(), "random", cfg.random(),
-                    "faults", cfg.faults().stream().map(x -> x.id).toList(), "started", started.toString(),
+                    "faults", faults.stream().map(x -> x.id).toList(), "started", started.toString(),
                     "finished", Instant.now().toString(), "interrupted", stopRequested, "command", commandLine,
                     "table", table));
         } catch (IOException | RuntimeException e) {
@@ -352,6 +369,10 @@ public final class Runner {
         String after = conv.finalView() == null || conv.finalView().promoted().isEmpty() ? null : conv.finalView().promoted().get(0);
         double failover = Checkers.failoverSeconds(mine, faultMs, after != null && !after.equals(primary) ? primary : null);
         verdicts.add(Checkers.failover(f, failover, cfg.failoverBound().toMillis(), ackedBefore));
+        if (f == Fault.ARBITRATOR_LOST) {
+            verdicts.add(Checkers.primaryKept(primary, after, Checkers.longestWriteGap(mine, faultMs, healMs),
+                    KEPT_PRIMARY_MAX_GAP_MS));
+        }
         int moments = sb.data().get("moments") instanceof Integer k ? k : 0;
         return new IterationResult(n, f, inj.description, inj.nodes, primary, after, start, faultMs, healMs, end,
                 failover, Checkers.longestWriteGap(mine, faultMs, end),

@@ -219,6 +219,8 @@ public final class SshTarget implements Target {
     public boolean supports(Verb verb) {
         return switch (verb) {
             case KILL_NODE, START_NODE -> !powerOff.isEmpty() && !powerOn.isEmpty();
+            // no arbitrator or per-pair cut is described in a nodes file
+            case CUT, QNETD_STOP, QNETD_START -> false;
             default -> true;
         };
     }
@@ -246,6 +248,7 @@ public final class SshTarget implements Target {
             case STOP_SERVICE -> onEach(names, String.format(undoLater, "systemctl start mysqlhad")
                     + "systemctl stop mysqlhad", timeout);
             case START_SERVICE -> onEach(names, "systemctl start mysqlhad", timeout);
+            case CUT, QNETD_STOP, QNETD_START -> new Exec.Result(2, "", verb.word + ": not available on " + name(), false);
             case KILL_NODE, START_NODE -> {
                 Map<String, String> cmds = verb == Verb.KILL_NODE ? powerOff : powerOn;
                 Exec.Result last = new Exec.Result(0, "", "", false);

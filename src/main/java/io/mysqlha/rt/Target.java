@@ -48,7 +48,7 @@ public interface Target {
     /** Whether this target can inject verb. */
     boolean supports(Verb verb);
 
-    /** Injects (or undoes) a fault. nodes: the nodes it applies to (one, or several for PARTITION). */
+    /** Injects (or undoes) a fault. nodes: the nodes it applies to (one, or several for PARTITION; two for CUT). */
     Exec.Result fault(Verb verb, List<String> nodes, Duration timeout);
 
     /** The command that streams the argv of one node into another (node-to-node copy), as two argvs. */
@@ -68,7 +68,7 @@ public interface Target {
         HEAL("heal"), LINK_DOWN("link-down"), LINK_UP("link-up"), FREEZE("freeze"), THAW("thaw"),
         STOP_CLUSTER_DAEMONS("stop-cluster-daemons"), START_CLUSTER_DAEMONS("start-cluster-daemons"),
         FILL_DISK("fill-disk"), FREE_DISK("free-disk"), KILL_SERVICE("kill-service"), STOP_SERVICE("stop-service"),
-        START_SERVICE("start-service");
+        START_SERVICE("start-service"), CUT("cut"), QNETD_STOP("qnetd-stop"), QNETD_START("qnetd-start");
 
         public final String word;
 

@@ -3,6 +3,7 @@ package io.mysqlha.status;
 import io.mysqlha.adapter.XmlTags;
 import io.mysqlha.decide.FlapGuard;
 import io.mysqlha.decide.MonitorAnalyzer;
+import io.mysqlha.decide.VoteQuorum;
 import io.mysqlha.dialect.Dialect;
 import io.mysqlha.model.InstanceState;
 import io.mysqlha.model.MariaGtidPos;
@@ -89,6 +90,7 @@ public final class ClusterStatus {
         ResourceConfig cfg = null;
         CrmMon mon = null;
         Boolean quorum = null;
+        StatusReport.QuorumDeviceView device = null;
         MasterInfoView mi = null;
         String me = localNode;
         try {
@@ -100,6 +102,7 @@ public final class ClusterStatus {
                 CommandRunner.Result n = io.runner().run(List.of("crm_node", "-n"), null, d.atMost(5_000));
                 me = n.ok() ? n.stdout().trim() : null;
             }
+            device = quorumDevice(io.runner().run(List.of("corosync-quorumtool", "-s"), null, d.atMost(5_000)));
             CommandRunner.Result p = io.runner().run(List.of("crm_attribute", "--type", "crm_config", "--name",
                     "mysqlha_" + cfg.primitive() + "_master_info", "--query", "--quiet"), null, d.atMost(5_000));
             if (p.ok() && !p.stdout().isBlank()) {
@@ -121,7 +124,7 @@ public final class ClusterStatus {
                     : mon.holders().getOrDefault(v.id(), List.of())));
         }
         return new StatusReport(StatusReport.SCHEMA_VERSION, takenAt, (io.clock().nanoTime() - t0) / 1_000_000L, me,
-                cfg.primitive(), cfg.cloneId(), quorum, clusterError, mi, nodes, vips);
+                cfg.primitive(), cfg.cloneId(), quorum, clusterError, mi, nodes, vips, device);
     }
 
     private String must(Deadline d, List<String> argv) {
@@ -132,6 +135,15 @@ public final class ClusterStatus {
                     + why + "); is Pacemaker running on this node?");
         }
         return r.stdout();
+    }
+
+    /** corosync-quorumtool -s (exit 0 quorate, 2 not: both are read): the device's vote, null when none. */
+    static StatusReport.QuorumDeviceView quorumDevice(CommandRunner.Result r) {
+        if (r.timedOut()) {
+            return null;
+        }
+        VoteQuorum v = VoteQuorum.parse(r.stdout());
+        return v == null || !v.device() ? null : new StatusReport.QuorumDeviceView(v.deviceVotes());
     }
 
     static MasterInfoView masterInfo(String raw) {

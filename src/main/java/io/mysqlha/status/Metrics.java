@@ -31,6 +31,10 @@ public final class Metrics {
         if (r.quorum() != null) {
             m.gauge("mysqlha_cluster_quorum", "1 when this partition has quorum", r.quorum() ? 1 : 0);
         }
+        if (r.quorumDevice() != null) {
+            m.gauge("mysqlha_quorum_device_votes", "Votes the quorum device casts for this partition (0: arbitrator lost "
+                    + "or another side chosen)", r.quorumDevice().votesHere());
+        }
         if (r.masterInfo() != null && r.masterInfo().node() != null) {
             m.gauge("mysqlha_master_info_epoch", "The CIB master-info epoch (grows by one at every promotion)",
                     r.masterInfo().epoch());

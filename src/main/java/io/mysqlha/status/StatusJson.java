@@ -43,6 +43,7 @@ public final class StatusJson {
         m.put("clone", r.cloneId());
         m.put("quorum", r.quorum());
         m.put("cluster_error", r.clusterError());
+        m.put("quorum_device_votes", r.quorumDevice() == null ? null : r.quorumDevice().votesHere());
         Map<String, Object> mi = null;
         if (r.masterInfo() != null) {
             mi = new LinkedHashMap<>();

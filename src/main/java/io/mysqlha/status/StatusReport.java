@@ -20,12 +20,26 @@ import java.util.Map;
  * @param masterInfo    the CIB's master-info record, null when none
  * @param nodes         every node Pacemaker knows, in its order
  * @param vips          the VIP resources and their holders
+ * @param quorumDevice  the quorum device's vote in this partition; null when none is configured or
+ *                      corosync-quorumtool could not be read
  */
 public record StatusReport(int schemaVersion, long takenAtMs, long elapsedMs, String fromNode, String resource,
                            String cloneId, Boolean quorum, String clusterError, MasterInfoView masterInfo,
-                           List<NodeView> nodes, List<VipView> vips) {
+                           List<NodeView> nodes, List<VipView> vips, QuorumDeviceView quorumDevice) {
     /** Grows only when a field changes meaning or goes away; new fields keep the version. */
     public static final int SCHEMA_VERSION = 1;
+
+    /**
+     * The quorum device (corosync-qdevice, voting through a qnetd arbitrator) as Corosync counts it here.
+     *
+     * @param votesHere the votes it casts for this partition now (0: the arbitrator is lost, or it chose the
+     *                  other side of a split: a half of the HA nodes cannot promote until it votes again)
+     */
+    public record QuorumDeviceView(int votesHere) {
+        public boolean voting() {
+            return votesHere > 0;
+        }
+    }
 
     /** The master-info record: who was promoted, at which epoch and position, when. */
     public record MasterInfoView(String node, long epoch, String position, long timeMs, String raw) {

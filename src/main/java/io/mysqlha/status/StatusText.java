@@ -30,6 +30,11 @@ public final class StatusText {
         if (r.clusterError() != null) {
             wrap(out, "", "pacemaker: unavailable: " + r.clusterError());
         }
+        if (r.quorumDevice() != null) {
+            wrap(out, "", "quorum device: " + (r.quorumDevice().voting() ? "its vote is cast for this partition"
+                    : "casts NO vote for this partition (its arbitrator is lost, or it chose the other side): while it "
+                    + "does, half of the HA nodes cannot promote; a lost primary is not replaced until it votes again"));
+        }
         wrap(out, "", "master-info (CIB): " + (r.masterInfo() == null ? "none (no primary was ever promoted)"
                 : r.masterInfo().node() == null ? "unreadable: " + r.masterInfo().raw()
                 : r.masterInfo().node() + ", epoch " + r.masterInfo().epoch() + ", promoted "

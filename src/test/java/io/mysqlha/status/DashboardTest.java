@@ -22,7 +22,7 @@ class DashboardTest {
     static Set<String> exported() {
         ActionStats a = new ActionStats();
         a.record("mysql", "monitor", 30_000_000L, 0);
-        String text = Metrics.render(StatusRenderingTest.report(),
+        String text = Metrics.render(StatusRenderingTest.report(new StatusReport.QuorumDeviceView(1)),
                 new JournalSummary(1, "node2@1", 1_000, 1_500, Map.of("compensate", 900L)), a.snapshot());
         Set<String> names = new TreeSet<>();
         text.lines().filter(l -> l.startsWith("# TYPE ")).forEach(l -> names.add(l.split(" ")[2]));

@@ -18,6 +18,7 @@ import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The status text (100 columns), its JSON schema, and the metrics exposition, from reports built by hand. */
@@ -25,6 +26,10 @@ class StatusRenderingTest {
     static final String LONG = "x".repeat(300);
 
     static StatusReport report() {
+        return report(null);
+    }
+
+    static StatusReport report(StatusReport.QuorumDeviceView device) {
         ServerView primary = new ServerView("10.11.19-MariaDB-log", 2, false, "0-2-1234,1-2-77", "0-2-1234,1-2-77",
                 Map.of("0", 1234L, "1", 77L), Map.of("0", 1234L, "1", 77L), null,
                 new SemiSyncView("primary", true, 1, 3, 1000, 2, List.of("node1"), null), 12);
@@ -42,7 +47,44 @@ class StatusRenderingTest {
                                 List.of(), primary, null, null),
                         new NodeView("node3", "10.250.11.13:3306", false, "stopped", null, null, null, Map.of(),
                                 List.of(), null, "no answer within 3000 ms", null)),
-                List.of(new VipView("writer-vip", "10.250.11.50", "ocf:mysqlha:vip", List.of("node2"))));
+                List.of(new VipView("writer-vip", "10.250.11.50", "ocf:mysqlha:vip", List.of("node2"))), device);
+    }
+
+    static final JournalSummary JOURNAL = new JournalSummary(1, "node2@1", 1_000, 1_500, Map.of("compensate", 900L));
+
+    /** corosync-quorumtool -s as a node of the two-node lab printed it: arbitrator up, then lost. */
+    static final String QUORUMTOOL = "Quorum information\n------------------\nQuorate:          Yes\n\n"
+            + "Votequorum information\n----------------------\nExpected votes:   3\nTotal votes:      %d\n"
+            + "Flags:            Quorate Qdevice \n\nMembership information\n----------------------\n"
+            + "    Nodeid      Votes    Qdevice Name\n         1          1    A,V,NMW node1 (local)\n"
+            + "         2          1    A,V,NMW node2\n%s";
+
+    @Test
+    void quorumDeviceVoteShownWhenOneIsConfigured() throws Exception {
+        StatusReport.QuorumDeviceView up = ClusterStatus.quorumDevice(new io.mysqlha.port.CommandRunner.Result(0,
+                String.format(QUORUMTOOL, 3, "         0          1            Qdevice\n"), "", false));
+        StatusReport.QuorumDeviceView lost = ClusterStatus.quorumDevice(new io.mysqlha.port.CommandRunner.Result(0,
+                String.format(QUORUMTOOL, 2, "         0          0            Qdevice (votes 1)\n"), "", false));
+        assertEquals(new StatusReport.QuorumDeviceView(1), up);
+        assertEquals(new StatusReport.QuorumDeviceView(0), lost);
+        assertNull(ClusterStatus.quorumDevice(new io.mysqlha.port.CommandRunner.Result(0, "Quorum information\n"
+                + "Quorate:          Yes\nFlags:            Quorate \n    Nodeid      Votes Name\n", "", false)),
+                "no device configured: nothing to show");
+        assertNull(ClusterStatus.quorumDevice(new io.mysqlha.port.CommandRunner.Result(1, "", "", true)));
+
+        String none = String.join("\n", StatusText.render(report()));
+        assertFalse(none.contains("quorum device"), none);
+        List<String> lines = StatusText.render(report(lost));
+        String text = String.join(" ", lines).replaceAll("\\s+", " ");
+        assertTrue(text.contains("quorum device: casts NO vote"), text);
+        assertTrue(text.contains("a lost primary is not replaced until it votes again"), text);
+        lines.forEach(l -> assertTrue(l.length() <= 100, l));
+        assertTrue(String.join("\n", StatusText.render(report(up))).contains("quorum device: its vote is cast"));
+        assertEquals(0, new ObjectMapper().readTree(StatusJson.render(report(lost))).get("quorum_device_votes").asInt(-1));
+        assertTrue(new ObjectMapper().readTree(StatusJson.render(report())).get("quorum_device_votes").isNull());
+        String metrics = Metrics.render(report(lost), JOURNAL, List.of());
+        assertTrue(metrics.contains("mysqlha_quorum_device_votes 0"), metrics);
+        assertFalse(Metrics.render(report(), JOURNAL, List.of()).contains("mysqlha_quorum_device_votes"));
     }
 
     @Test
@@ -76,7 +118,7 @@ class StatusRenderingTest {
     void jsonHasTheDocumentedKeysInOrder() throws Exception {
         JsonNode j = new ObjectMapper().readTree(StatusJson.render(report()));
         assertEquals(List.of("schema_version", "taken_at_ms", "elapsed_ms", "from_node", "resource", "clone", "quorum",
-                "cluster_error", "master_info", "nodes", "vips"), keys(j));
+                "cluster_error", "quorum_device_votes", "master_info", "nodes", "vips"), keys(j));
         assertEquals(1, j.get("schema_version").asInt());
         JsonNode n1 = j.get("nodes").get(0);
         assertEquals(List.of("name", "address", "reachable", "unreachable_reason", "pacemaker", "server", "local"), keys(n1));
