@@ -7,6 +7,7 @@ import io.mysqlha.port.Clock;
 import io.mysqlha.port.Cluster;
 import io.mysqlha.port.CommandRunner;
 import io.mysqlha.port.Deadline;
+import io.mysqlha.status.ClusterStatus;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -17,7 +18,7 @@ import java.util.concurrent.Callable;
 @Command(name = "quorum", description = "Print whether this partition may promote (cluster quorum and a majority "
         + "of the HA nodes), with the reasons. Exit 0: yes, 1: no, 2: cannot tell.")
 public final class QuorumCommand implements Callable<Integer> {
-    @Option(names = "--resource", defaultValue = "db", description = "the ocf:mysqlha:mysql resource (default: db)")
+    @Option(names = "--resource", defaultValue = "db", description = "the ocf:mysqlha:mysql primitive or its clone (default: db)")
     String resource;
 
     @Option(names = "--ha-nodes", description = "HA nodes, space-separated (default: the resource's ha_nodes)")
@@ -31,9 +32,13 @@ public final class QuorumCommand implements Callable<Integer> {
         try {
             String ha = haNodes;
             if (ha == null) {
-                CommandRunner.Result r = runner.run(List.of("crm_resource", "--resource", resource,
-                        "--get-parameter", "ha_nodes", "--quiet"), null, d);
-                ha = r.ok() ? r.stdout().trim() : "";
+                // the primitive or its clone, as everywhere else (the lab and pcs-config name the clone db)
+                CommandRunner.Result r = runner.run(List.of("cibadmin", "--query", "--scope", "resources"), null, d);
+                if (!r.ok()) {
+                    throw new IllegalStateException("cibadmin --query failed (" + (r.timedOut() ? "timed out"
+                            : "exit " + r.exit()) + "); is Pacemaker running on this node?");
+                }
+                ha = ClusterStatus.resources(r.stdout(), resource).params().getOrDefault("ha_nodes", "");
             }
             String me = cluster.localNode();
             Quorum q = Quorum.check(cluster.hasQuorum(d), cluster.partitionMembers(d), Notify.split(ha), me,

@@ -113,6 +113,10 @@ class QdeviceLabIT {
             Run w = write("qdevit-no-arbitrator");
             assertEquals(0, w.rc(), "write while the arbitrator is lost:\n" + w.out());
             assertEquals(promotedNode(), w.out().trim());
+            // what an operator sees: the device casts no vote, and what that means for a node loss now
+            Run st = lab("exec", "node1", "java", "-jar", "/usr/share/mysqlha/mysqlha.jar", "status");
+            assertTrue(st.out().replaceAll("\\s+", " ").contains("quorum device: casts NO vote for this partition"),
+                    st.out());
         } finally {
             Run b = lab("qnetd-start");
             assertEquals(0, b.rc(), b.out());
@@ -203,6 +207,24 @@ class QdeviceLabIT {
         // was out, the new primary had no replica to acknowledge them).
         Run w = writeUntilOk("qdevit-node-lost", 120);
         assertEquals(0, w.rc(), "write after the lost node came back:\n" + w.out());
+        assertEquals(other, w.out().trim());
+    }
+
+    @Test
+    @Order(7)
+    void killNineOfThePrimarysServerFailsOver() throws Exception {
+        settle();
+        String primary = awaitPromoted(null, 120);
+        String other = primary.equals("node1") ? "node2" : "node1";
+        Run k = lab("kill-mysqld", primary);
+        assertEquals(0, k.rc(), k.out());
+        // both HA nodes are in the partition: a majority without the device's vote
+        String promoted = awaitPromoted(other, 90);
+        assertEquals(other, promoted, "no failover to " + other + " after kill -9 on " + primary + ":\n"
+                + lab("exec", other, "crm_mon", "-1").out());
+        // acknowledged once the old primary's server is back as a replica (the agent restarts it)
+        Run w = writeUntilOk("qdevit-kill-9", 120);
+        assertEquals(0, w.rc(), "write after the kill -9 failover:\n" + w.out());
         assertEquals(other, w.out().trim());
     }
 
