@@ -976,7 +976,15 @@ public final class MysqlAgent implements OcfAgent {
             // isolated old primary can acknowledge nothing from here on.
             MasterInfo prev = masterInfo().orElse(null);
             String oldPrimary = prev == null ? null : prev.node();
-            Map<String, Position> peers = isolateOldPrimary(d, oldPrimary);
+            boolean replicating = st.replica().configured();
+            Map<String, Position> peers = isolateOldPrimary(oldPrimary, () -> {
+                if (replicating) {
+                    // this node's IO thread stops while the peers' do: a semi-sync replica's stop says goodbye
+                    // to its source first (a connect bounded by rpl_semi_sync_slave_kill_conn_timeout), and a
+                    // lost source would otherwise cost that wait twice in a row
+                    s.execute(d.stopReplicaIo());
+                }
+            });
             if (st.replica().configured()) {
                 drainRelayLog(s, d);
                 // log compensation: afterwards no reachable peer holds anything this node lacks, unless it failed
@@ -1036,30 +1044,43 @@ public final class MysqlAgent implements OcfAgent {
      * Reaches every other HA node's server (bounded, unreachable ones are skipped): replicas of another
      * source stop their IO thread, a writable one (the old primary, if it is still up) is made read-only and
      * its clients are killed. Returns what each reachable peer has received, frozen by the IO stop.
-     * {@code recordedPrimary} is the node master-info names (null when none): the old primary.
+     * {@code recordedPrimary} is the node master-info names (null when none): the old primary. {@code meanwhile}
+     * runs on the calling thread while the peers are reached, each on a thread of its own (never the common
+     * pool, which has one thread on a two-core node and would reach the peers one after the other).
      */
-    private Map<String, Position> isolateOldPrimary(Dialect d, String recordedPrimary) {
+    private Map<String, Position> isolateOldPrimary(String recordedPrimary, Runnable meanwhile) {
         List<String> peers = new ArrayList<>(haNodes().isEmpty() ? io.cluster().knownNodes(deadline) : haNodes());
         peers.remove(localNode());
         // in parallel, each bounded: a partitioned peer costs one connect timeout, not one per peer
-        Map<String, java.util.concurrent.CompletableFuture<Optional<Position>>> tasks = new LinkedHashMap<>();
-        for (String peer : peers) {
-            boolean old = peer.equals(recordedPrimary);
-            tasks.put(peer, java.util.concurrent.CompletableFuture.supplyAsync(() -> isolate(peer, old)));
-        }
-        Map<String, Position> received = new LinkedHashMap<>();
-        tasks.forEach((peer, t) -> {
-            try {
-                t.get(Math.max(1, deadline.remainingMillis()), java.util.concurrent.TimeUnit.MILLISECONDS)
-                        .ifPresent(p -> received.put(peer, p));
-            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-                log.info("promote: " + peer + " not reachable (" + e.getMessage() + ")");
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw OcfException.generic("interrupted");
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(
+                Math.max(1, peers.size()), r -> {
+                    Thread t = new Thread(r, "promote-isolate");
+                    t.setDaemon(true);
+                    return t;
+                });
+        try {
+            Map<String, java.util.concurrent.CompletableFuture<Optional<Position>>> tasks = new LinkedHashMap<>();
+            for (String peer : peers) {
+                boolean old = peer.equals(recordedPrimary);
+                tasks.put(peer, java.util.concurrent.CompletableFuture.supplyAsync(() -> isolate(peer, old), pool));
             }
-        });
-        return received;
+            meanwhile.run();
+            Map<String, Position> received = new LinkedHashMap<>();
+            tasks.forEach((peer, t) -> {
+                try {
+                    t.get(Math.max(1, deadline.remainingMillis()), java.util.concurrent.TimeUnit.MILLISECONDS)
+                            .ifPresent(p -> received.put(peer, p));
+                } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                    log.info("promote: " + peer + " not reachable (" + e.getMessage() + ")");
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw OcfException.generic("interrupted");
+                }
+            });
+            return received;
+        } finally {
+            pool.shutdown();
+        }
     }
 
     /** One peer of {@link #isolateOldPrimary}: its received position, empty when it cannot be reached. */
