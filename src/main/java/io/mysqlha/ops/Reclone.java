@@ -175,6 +175,32 @@ public final class Reclone {
         return Optional.empty();
     }
 
+    /** Sessions waiting for a semi-sync ACK, connected semi-sync replicas, and whether semi-sync is on. */
+    static final String ACK_WAIT_QUERY = "SELECT (SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE STATE LIKE "
+            + "'Waiting for semi-sync ACK%'), (SELECT VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS WHERE "
+            + "VARIABLE_NAME='RPL_SEMI_SYNC_MASTER_CLIENTS'), (SELECT VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS "
+            + "WHERE VARIABLE_NAME='RPL_SEMI_SYNC_MASTER_STATUS')";
+
+    /**
+     * The refusal for copying from the primary when no semi-sync replica is connected to it, or empty. Pure:
+     * {@code answer} is {@link #ACK_WAIT_QUERY}'s row. Semi-sync never degrades, so every commit there waits for an
+     * ACK; mariadb-backup's commit lock (BACKUP STAGE BLOCK_COMMIT) waits for those commits, and with no other
+     * replica the only one that could ACK is the node being rebuilt: the copy would wait forever (two HA nodes,
+     * one of them lost its data). Nothing has changed when this refuses.
+     */
+    static Optional<String> ackDeadlock(String src, String node, String answer) {
+        String[] f = answer.strip().split("\\s+");
+        if (f.length < 3 || !f[2].equalsIgnoreCase("ON") || !f[1].equals("0")) {
+            return Optional.empty();
+        }
+        return Optional.of(src + " (the primary) has semi-sync on and no semi-sync replica connected (" + f[0]
+                + " session(s) waiting for an ACK): a consistent copy takes mariadb-backup's commit lock, which waits "
+                + "for commits that wait for an ACK only a rebuilt " + node + " could give, so the copy would never "
+                + "finish. Nothing was changed. Connect another semi-sync replica first, or restore " + node
+                + " from a backup; copying now means letting the primary acknowledge writes that exist on it alone "
+                + "(see the README, \"A node that lost its data on two HA nodes\")");
+    }
+
     /** Both replication threads of node running, asked on node. */
     boolean replicating(String node) {
         Exec.Result r = shell.run(node, Duration.ofSeconds(10), "mariadb", "-e", "SHOW SLAVE STATUS\\G");
@@ -257,6 +283,13 @@ public final class Reclone {
         }
         String primary = v.promoted().get(0);
         String src = source(v);
+        if (src.equals(primary)) {
+            Exec.Result ss = shell.run(src, Duration.ofSeconds(15), "mariadb", "-N", "-B", "-e", ACK_WAIT_QUERY);
+            Optional<String> stuck = ss.ok() ? ackDeadlock(src, o.node(), ss.out()) : Optional.empty();
+            if (stuck.isPresent()) {
+                throw new Refused(stuck.get());
+            }
+        }
         String dd = o.datadir().replaceAll("/+$", "");
         String stage = dd + "/" + STAGING;
         String old = oldBase() + LocalDateTime.now().format(STAMP);

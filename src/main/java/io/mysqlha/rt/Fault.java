@@ -69,6 +69,10 @@ public enum Fault {
             case PRIMARY_PARTITIONED_WITH_REPLICA, KILL_LAST_REPLICA_DURING_RECOVERY -> haNodes >= 3 ? null
                     : "needs three or more HA nodes (" + haNodes + " here)";
             case HA_NODES_CUT -> haNodes == 2 ? null : "a fault of the two-node mode (" + haNodes + " HA nodes here)";
+            // the node that lost its data held the only other copy: until it is rebuilt every commit waits for its
+            // ACK, and a consistent copy waits for those commits (mysqlha reclone refuses it, naming the choice)
+            case DATADIR_REMOVED -> haNodes >= 3 ? null : "with " + haNodes + " HA nodes the wiped node is the only "
+                    + "one that could ACK the primary's commits, so it cannot be rebuilt without a human's choice";
             default -> haNodes >= 2 ? null : "needs two or more HA nodes (" + haNodes + " here)";
         };
     }

@@ -141,4 +141,19 @@ class RecloneTest {
         assertEquals("/var/lib/mysql", dflt.datadir());
         assertEquals("/etc/mysql/my.cnf", dflt.config());
     }
+
+    @Test
+    void copyFromAPrimaryWithNoSemiSyncReplicaIsRefused() {
+        // the primary of a two-node cluster whose other node lost its data: commits wait, the copy would too
+        Optional<String> no = Reclone.ackDeadlock("node1", "node2", "3\t0\tON\n");
+        assertTrue(no.isPresent());
+        assertTrue(no.get().contains("node1 (the primary)"), no.get());
+        assertTrue(no.get().contains("3 session(s) waiting"), no.get());
+        assertTrue(no.get().contains("Nothing was changed"), no.get());
+        // a connected semi-sync replica ACKs the commits the copy's lock waits for; semi-sync off never waits
+        assertFalse(Reclone.ackDeadlock("node1", "node2", "0\t1\tON\n").isPresent());
+        assertFalse(Reclone.ackDeadlock("node1", "node2", "0\t0\tOFF\n").isPresent());
+        // no answer (a server without semi-sync): nothing to refuse on
+        assertFalse(Reclone.ackDeadlock("node1", "node2", "").isPresent());
+    }
 }

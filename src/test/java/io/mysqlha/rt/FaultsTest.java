@@ -19,6 +19,9 @@ class FaultsTest {
         assertNotNull(Fault.KILL_LAST_REPLICA_DURING_RECOVERY.unfitFor(2));
         assertNull(Fault.PRIMARY_PARTITIONED_WITH_REPLICA.unfitFor(3));
         assertNull(Fault.KILL_LAST_REPLICA_DURING_RECOVERY.unfitFor(5));
+        // a wiped node on two HA nodes held the only other copy: no rebuild without a human's choice
+        assertTrue(Fault.DATADIR_REMOVED.unfitFor(2).contains("ACK"));
+        assertNull(Fault.DATADIR_REMOVED.unfitFor(3));
         // what the two-node mode is about applies to it
         for (Fault f : List.of(Fault.KILL_PRIMARY_MYSQLD, Fault.PRIMARY_NODE_LOST, Fault.PRIMARY_PARTITIONED,
                 Fault.HA_NODES_CUT, Fault.ARBITRATOR_LOST, Fault.SWITCHOVER, Fault.KILL_NEW_PRIMARY_DURING_RECOVERY)) {
