@@ -116,8 +116,14 @@ abstract class CompensationScenarios {
                     ps.setBytes(4, blobBytes == 0 ? null : blob);
                     ps.addBatch();
                     if ((i + 1) % perTx == 0 || i == rows - 1) {
-                        ps.executeBatch();
-                        c.commit();
+                        try {
+                            ps.executeBatch();
+                            c.commit();
+                        } catch (java.sql.SQLException e) {
+                            // the commit's outcome is unknown: the rows up to the last commit are all we count
+                            throw new AssertionError("insert of rows up to " + id + " on " + node + " failed: "
+                                    + e.getMessage() + replication(), e);
+                        }
                         acknowledged = id;
                     }
                 }
@@ -185,7 +191,41 @@ abstract class CompensationScenarios {
     static Skew candidateBehind() throws Exception {
         Skew k = new Skew(others(primary).get(0), others(primary).get(1));
         sb.exec(k.candidate(), "STOP SLAVE IO_THREAD");
+        semiSyncClients(1);
         return k;
+    }
+
+    /**
+     * Waits until the primary counts exactly {@code n} semi-sync replicas: the one whose IO thread just
+     * stopped is gone from its count, the other still ACKs, so the next commit has exactly one source of its
+     * ACK. A primary left with none fails here, with every node's replication state, instead of hanging a
+     * commit until the client's timeout.
+     */
+    static void semiSyncClients(int n) throws Exception {
+        try {
+            await().atMost(30, TimeUnit.SECONDS).pollInterval(100, TimeUnit.MILLISECONDS).ignoreExceptions()
+                    .until(() -> Integer.toString(n).equals(sb.row(primary,
+                            "SHOW GLOBAL STATUS LIKE 'Rpl_semi_sync_master_clients'").get("Value")));
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            throw new AssertionError(primary + " never counted " + n + " semi-sync replica(s);" + replication(), e);
+        }
+    }
+
+    /** Every node's semi-sync status, replication state and sessions: what a stuck commit waits for. */
+    static String replication() {
+        StringBuilder b = new StringBuilder();
+        for (String n : sb.nodes()) {
+            try {
+                b.append("\n").append(n).append(": semi-sync=")
+                        .append(sb.rows(n, "SHOW GLOBAL STATUS LIKE 'Rpl_semi_sync%'"))
+                        .append(" slave=").append(sb.row(n, "SHOW SLAVE STATUS"))
+                        .append(" sessions=").append(sb.rows(n, "SELECT ID, USER, COMMAND, STATE, TIME, INFO "
+                                + "FROM information_schema.PROCESSLIST"));
+            } catch (Exception x) {
+                b.append("\n").append(n).append(": ").append(x.getMessage());
+            }
+        }
+        return b.toString();
     }
 
     /**

@@ -326,15 +326,24 @@ public final class Sandbox implements AutoCloseable {
         }
     }
 
+    /** The first row of {@code query} (empty when there is none). */
     public Map<String, String> row(String n, String query) throws SQLException {
+        List<Map<String, String>> all = rows(n, query);
+        return all.isEmpty() ? new LinkedHashMap<>() : all.get(0);
+    }
+
+    /** Every row of {@code query}, each as column label to value. */
+    public List<Map<String, String>> rows(String n, String query) throws SQLException {
         try (Connection c = sql(n); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(query)) {
-            Map<String, String> m = new LinkedHashMap<>();
-            if (rs.next()) {
+            List<Map<String, String>> all = new ArrayList<>();
+            while (rs.next()) {
+                Map<String, String> m = new LinkedHashMap<>();
                 for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
                     m.put(rs.getMetaData().getColumnLabel(i), rs.getString(i));
                 }
+                all.add(m);
             }
-            return m;
+            return all;
         }
     }
 
