@@ -1,5 +1,6 @@
 package io.mysqlha.agent;
 
+import io.mysqlha.decide.CompensationPlan;
 import io.mysqlha.decide.CrashGuard;
 import io.mysqlha.decide.Election;
 import io.mysqlha.decide.FlapGuard;
@@ -9,6 +10,7 @@ import io.mysqlha.decide.MonitorAnalyzer;
 import io.mysqlha.decide.MonitorFacts;
 import io.mysqlha.decide.MonitorVerdict;
 import io.mysqlha.decide.Quorum;
+import io.mysqlha.decide.RelayDrain;
 import io.mysqlha.decide.SqlProbe;
 import io.mysqlha.dialect.Dialect;
 import io.mysqlha.failover.ApplyTuning;
@@ -615,12 +617,18 @@ public final class MysqlAgent implements OcfAgent {
         }
     }
 
-    /** Waits until the server answers SQL; fails early with the log tail when the process died. */
+    /**
+     * Waits until the server answers SQL; fails early with the log tail when the process died. Each connect
+     * attempt has 5 s; the session it returns has the rest of the action's time (a start that reads the
+     * state, waits for read_only and repoints over TLS on a loaded node can take longer than one attempt).
+     */
     private SqlSession waitForSql(Credential cred) {
         SqlException last = null;
         while (!deadline.expired()) {
             try {
-                return io.sql().connect("127.0.0.1", port(), cred, deadline.atMost(5_000));
+                SqlSession s = io.sql().connect("127.0.0.1", port(), cred, deadline.atMost(5_000));
+                s.bound(deadline);
+                return s;
             } catch (SqlException e) {
                 last = e;
                 if (e.kind() == SqlException.Kind.ACCESS) {
@@ -966,6 +974,8 @@ public final class MysqlAgent implements OcfAgent {
             throw OcfException.generic("promotion refused: " + String.join("; ", q.reasons()));
         }
         try (SqlSession s = io.sql().connect("127.0.0.1", port(), credentials().admin(), deadline.atMost(10_000))) {
+            // the connect has 10 s; the session the rest of the promote (a drain alone may take promote_drain_s)
+            s.bound(deadline);
             Dialect d = dialect(s);
             InstanceState st = readState(s, d);
             if (isPromotedMarker() && !st.readOnly()) {
@@ -1163,38 +1173,69 @@ public final class MysqlAgent implements OcfAgent {
         }
     }
 
-    /** Waits (bounded) until the SQL thread has applied everything the IO thread received. */
+    /**
+     * Waits (bounded) until the SQL thread has applied everything the IO thread received. A transaction still
+     * being applied is waited for, however long it takes within promote_drain_s (or the promote fails and the
+     * transaction stays in the relay log); only an incomplete tail, whose rest never arrived, is left behind.
+     */
     private void drainRelayLog(SqlSession s, Dialect d) {
         Deadline drain = deadline.atMost(p.integer("promote_drain_s") * 1000).reserve(0);
         s.execute(d.stopReplicaIo());
+        boolean wholeGtids = d.version().isMariaDb();
+        Position received = null;
         String lastExec = null;
         long stableSince = io.clock().nanoTime();
+        boolean said = false;
         while (true) {
-            ReplicaStatus r = d.parseReplicaStatus(s.queryRow(d.replicaStatusQuery()));
+            Map<String, String> row = s.queryRow(d.replicaStatusQuery());
+            ReplicaStatus r = d.parseReplicaStatus(row);
             if (!r.configured()) {
                 return;
             }
-            if (r.received() != null && r.received().equals(r.executed())) {
-                log.info("promote: relay log applied up to " + r.executed());
-                return;
+            Boolean gtidApplied = null;
+            Position applied = null;
+            if (wholeGtids && !r.receivedGtid().isEmpty()) {
+                InstanceState st = readState(s, d);
+                // as first seen, too: what SHOW SLAVE STATUS reports as received can be reset while the relay
+                // log still holds it
+                received = CompensationPlan.union(received, st.receivedPosition());
+                applied = st.appliedPosition();
+                gtidApplied = CompensationPlan.covers(applied, received);
             }
-            if (!r.sqlRunning()) {
-                throw OcfException.generic("cannot promote: the SQL thread is stopped with relay log unapplied ("
-                        + r.summary() + ")");
-            }
+            boolean met = r.received() != null && r.received().equals(r.executed());
             String exec = String.valueOf(r.executed());
             if (!exec.equals(lastExec)) {
                 lastExec = exec;
                 stableSince = io.clock().nanoTime();
-            } else if ((io.clock().nanoTime() - stableSince) / 1_000_000 > 2_000) {
-                // no progress for 2 s with the IO thread stopped: what remains is an incomplete transaction
+            }
+            String sqlState = d.sqlThreadState(row);
+            RelayDrain.Next next = RelayDrain.next(met, gtidApplied, sqlState,
+                    (io.clock().nanoTime() - stableSince) / 1_000_000);
+            if (next == RelayDrain.Next.APPLIED) {
+                log.info("promote: relay log applied up to " + r.executed());
+                return;
+            }
+            String what = gtidApplied == null ? "received " + r.received() + ", executed " + r.executed()
+                    : "received " + received.text() + ", applied " + applied.text();
+            if (!r.sqlRunning()) {
+                throw OcfException.generic("cannot promote: the SQL thread is stopped with relay log unapplied ("
+                        + what + "; " + r.summary() + ")");
+            }
+            if (next == RelayDrain.Next.INCOMPLETE_TAIL) {
                 log.warn("promote: relay log applied up to " + r.executed() + ", received " + r.received()
                         + " (the rest is an incomplete transaction)");
                 return;
             }
             if (drain.expired()) {
-                throw OcfException.generic("cannot promote: relay log not applied within promote_drain_s ("
-                        + r.summary() + ")");
+                throw OcfException.generic("cannot promote: relay log not applied within promote_drain_s (" + what
+                        + ", SQL thread: " + (sqlState.isBlank() ? "?" : sqlState) + "; " + r.summary()
+                        + "); what it received stays in its relay log");
+            }
+            if (!said && gtidApplied == Boolean.FALSE && !RelayDrain.waitsForEvents(sqlState)
+                    && (io.clock().nanoTime() - stableSince) / 1_000_000 > RelayDrain.STALL_MS) {
+                said = true;
+                log.info("promote: still applying a received transaction (" + what + ", SQL thread: " + sqlState
+                        + "); waiting up to promote_drain_s");
             }
             sleep(100);
         }

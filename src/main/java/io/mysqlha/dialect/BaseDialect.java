@@ -81,6 +81,11 @@ abstract class BaseDialect implements Dialect {
                 usingGtid(row), receivedGtid(row), num(col(row, "SQL_Delay"), 0));
     }
 
+    @Override
+    public String sqlThreadState(Map<String, String> row) {
+        return row == null ? "" : col(row, "Slave_SQL_Running_State", "Replica_SQL_Running_State").trim();
+    }
+
     protected abstract String usingGtid(Map<String, String> row);
 
     protected abstract String receivedGtid(Map<String, String> row);

@@ -45,6 +45,9 @@ public interface Dialect {
 
     ReplicaStatus parseReplicaStatus(Map<String, String> row);
 
+    /** The SQL thread's state from a replica status row (Slave_SQL_Running_State), "" when not reported. */
+    String sqlThreadState(Map<String, String> row);
+
     SemiSync parseSemiSync(List<Map<String, String>> nameValueRows);
 
     /** Builds the instance state from the three query results. */

@@ -10,6 +10,7 @@ import io.mysqlha.binlog.PositionNotFoundException;
 import io.mysqlha.binlog.RelayLogDiff;
 import io.mysqlha.binlog.RelayLogs;
 import io.mysqlha.decide.CompensationPlan;
+import io.mysqlha.decide.RelayDrain;
 import io.mysqlha.dialect.Dialect;
 import io.mysqlha.model.BinlogCoordinates;
 import io.mysqlha.model.InstanceState;
@@ -295,21 +296,29 @@ public final class Compensator {
         }
     }
 
-    /** File/position mode: until the SQL thread reached the IO thread, or made no progress for 2 s. */
+    /**
+     * File/position mode: until the SQL thread reached the IO thread, or made no progress for 2 s while it
+     * waits for events (an incomplete last transaction: nothing more will come). A thread still applying a
+     * long transaction is waited for ({@link RelayDrain}).
+     */
     private ReplicaStatus waitApplied(Server s, Deadline bound) {
         String last = null;
         long stable = io.clock().nanoTime();
         while (true) {
-            ReplicaStatus r = s.replica();
-            if (!r.configured() || !r.sqlRunning() || (r.received() != null && r.received().equals(r.executed()))) {
+            Map<String, String> row = s.session().queryRow(s.dialect().replicaStatusQuery());
+            ReplicaStatus r = s.dialect().parseReplicaStatus(row);
+            if (!r.configured() || !r.sqlRunning()) {
                 return r;
             }
             String exec = String.valueOf(r.executed());
             if (!exec.equals(last)) {
                 last = exec;
                 stable = io.clock().nanoTime();
-            } else if ((io.clock().nanoTime() - stable) / 1_000_000 > 2_000) {
-                return r; // an incomplete last transaction: nothing more will come
+            }
+            boolean met = r.received() != null && r.received().equals(r.executed());
+            if (RelayDrain.next(met, null, s.dialect().sqlThreadState(row),
+                    (io.clock().nanoTime() - stable) / 1_000_000) != RelayDrain.Next.WAIT) {
+                return r;
             }
             if (bound.expired()) {
                 return r;

@@ -355,7 +355,6 @@ public final class Sandbox implements AutoCloseable {
         }
     }
 
-    /** Whether a process lives (a zombie, which nothing may reap here, does not). */
     /** Runs one statement on node n in the background (a commit that waits for a semi-sync ACK, say). */
     public java.util.concurrent.CompletableFuture<Void> execAsync(String n, String statement) {
         return java.util.concurrent.CompletableFuture.runAsync(() -> {
@@ -367,6 +366,7 @@ public final class Sandbox implements AutoCloseable {
         });
     }
 
+    /** Whether a process lives (a zombie, which nothing may reap here, does not). */
     public static boolean alive(long pid) {
         try {
             String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
