@@ -127,11 +127,6 @@ public final class OcfCommand implements Callable<Integer> {
                 Clock.SYSTEM, (action, env) -> host.later().run("vip", action, env));
     }
 
-    /** SQL sessions: Connector/J (every authentication plugin; warm in the node service). */
-    static io.mysqlha.port.SqlConnector sqlConnector() {
-        return new JdbcSqlConnector();
-    }
-
     /**
      * Pacemaker through its tools, or, when {@code MYSQLHA_STANDALONE_DIR} is set, a directory of files
      * (running outside a cluster: ocf-tester, integration tests, a single host by hand).

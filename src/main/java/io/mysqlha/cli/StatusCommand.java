@@ -115,7 +115,14 @@ public final class StatusCommand implements Callable<Integer> {
                 .map(h -> h.trim() + "; to release it: mysqlha rejoin --clear-hold --resource " + resource
                         + ", then pcs resource cleanup")
                 .orElse("none") + " (unclean ends recorded: " + crashes.size() + ")");
-        io.mysqlha.model.TlsSettings tls = cfg == null ? io.mysqlha.model.TlsSettings.OFF : StatusWiring.tls(cfg);
+        io.mysqlha.model.TlsSettings tls;
+        try {
+            tls = cfg == null ? io.mysqlha.model.TlsSettings.OFF : StatusWiring.tls(cfg.params());
+        } catch (RuntimeException e) {
+            System.out.println("server:        not reached (the resource's TLS parameters are unusable: "
+                    + e.getMessage() + ")");
+            return 1;
+        }
         Path creds = this.credentials != null || cfg == null ? credentials
                 : Path.of(cfg.param("credentials_file", credentials.toString()));
         int port = cfg == null || this.port != 3306 ? this.port : Integer.parseInt(cfg.param("port", "3306"));

@@ -10,6 +10,8 @@ import io.mysqlha.model.TlsSettings;
 import io.mysqlha.ocf.OcfEnv;
 import io.mysqlha.ocf.Params;
 import io.mysqlha.port.Clock;
+import io.mysqlha.port.SqlConnector;
+import io.mysqlha.port.SqlException;
 import io.mysqlha.status.ClusterStatus;
 
 import java.nio.file.Path;
@@ -28,11 +30,11 @@ final class StatusWiring {
         return new ClusterStatus(new ClusterStatus.Ports(new ProcessCommandRunner(),
                 cfg -> {
                     warmUp();
-                    return new JdbcSqlConnector(tls(cfg));
+                    return connector(cfg.params());
                 },
                 cfg -> CredentialsFile.load(credentials != null ? credentials
                         : Path.of(cfg.param("credentials_file", "/etc/mysqlha/credentials.json")))
-                        .withTls(tls(cfg)).monitor(),
+                        .withTls(tlsOrOff(cfg.params())).monitor(),
                 cfg -> new FileLocalState(Path.of(cfg.param("state_dir", "/var/lib/mysqlha"), cfg.primitive()), false),
                 Clock.SYSTEM));
     }
@@ -52,12 +54,35 @@ final class StatusWiring {
         }
     }
 
-    /** The resource's tls parameters as the agent reads them (a bad value: off, as validation reports it). */
-    static TlsSettings tls(ClusterStatus.ResourceConfig cfg) {
+    /**
+     * The resource's tls parameters as the agent reads them. A bad value (an unknown mode, a missing CA file)
+     * is an error naming the parameter, never "off": a password would then cross the network in clear where
+     * the operator asked for TLS.
+     */
+    static TlsSettings tls(Map<String, String> params) {
         Map<String, String> env = new HashMap<>();
-        cfg.params().forEach((k, v) -> env.put("OCF_RESKEY_" + k, v));
+        params.forEach((k, v) -> env.put("OCF_RESKEY_" + k, v));
+        return MysqlAgent.tlsSettings(Params.resolve(OcfEnv.of(env), MysqlParams.PARAMS));
+    }
+
+    /** A connector with the resource's TLS, or one whose every connect fails saying why the TLS is unusable. */
+    static SqlConnector connector(Map<String, String> params) {
+        TlsSettings t;
         try {
-            return MysqlAgent.tlsSettings(Params.resolve(OcfEnv.of(env), MysqlParams.PARAMS));
+            t = tls(params);
+        } catch (RuntimeException e) {
+            String why = "the resource's TLS parameters are unusable: " + e.getMessage();
+            return (host, port, credential, deadline) -> {
+                throw new SqlException(SqlException.Kind.OTHER, 0, why, null);
+            };
+        }
+        return new JdbcSqlConnector(t);
+    }
+
+    /** For the credentials only (which key exchange a password may use): the connector refuses a bad TLS. */
+    private static TlsSettings tlsOrOff(Map<String, String> params) {
+        try {
+            return tls(params);
         } catch (RuntimeException e) {
             return TlsSettings.OFF;
         }

@@ -83,7 +83,8 @@ public final class SwitchoverCommand implements Callable<Integer> {
     static final long HEARTBEAT_INTERVAL_MS = 10;
 
     private final CommandRunner runner = new ProcessCommandRunner();
-    private final SqlConnector sql = OcfCommand.sqlConnector();
+    /** With the resource's TLS (set in call(), from the CIB). */
+    private SqlConnector sql;
     private final PrintStream out = System.out;
 
     /** The agent's parameters, as the CIB holds them. */
@@ -127,9 +128,20 @@ public final class SwitchoverCommand implements Callable<Integer> {
         }
         Path credFile = credentials != null ? credentials : Path.of(agent.param("credentials_file",
                 "/etc/mysqlha/credentials.json"));
+        // the servers are reached as the agents reach them: with the resource's TLS, or not at all
+        io.mysqlha.model.TlsSettings tls;
+        try {
+            tls = StatusWiring.tls(agent.params());
+        } catch (RuntimeException e) {
+            out.println("switchover refused: the resource's TLS parameters are unusable (" + e.getMessage()
+                    + "); fix: pcs resource update " + agent.primitive() + " with a valid tls, tls_ca, tls_cert, tls_key");
+            out.println("RESULT switchover=refused reason=tls");
+            return 2;
+        }
+        sql = new io.mysqlha.adapter.JdbcSqlConnector(tls);
         Credential admin;
         try {
-            admin = CredentialsFile.load(credFile).admin();
+            admin = CredentialsFile.load(credFile).withTls(tls).admin();
         } catch (RuntimeException e) {
             out.println("switchover refused: cannot read the credentials " + credFile + " (" + e.getMessage()
                     + "); fix: run as root on a cluster node, or pass --credentials");
@@ -170,7 +182,7 @@ public final class SwitchoverCommand implements Callable<Integer> {
         out.println("checks passed: " + plan.primary() + " -> " + plan.target() + " (quorum, " + ha.size()
                 + " HA nodes online, target replicating with lag " + servers.get(plan.target()).state().get()
                 .replica().secondsBehind() + " s, semi-sync ACKing, no transaction older than " + maxTrxAgeS
-                + " s, no failed actions)");
+                + " s, no failed actions" + (tls.enabled() ? ", servers reached over TLS" : "") + ")");
         if (dryRun) {
             out.println("RESULT switchover=dry-run from=" + plan.primary() + " to=" + plan.target());
             return 0;

@@ -29,6 +29,7 @@ public final class Checkers {
     public static final String FAILOVER = "failover-time";
     public static final String NO_OPERATOR = "heals-without-operator";
     public static final String PRIMARY_KEPT = "primary-kept";
+    public static final String SWITCHOVER = "switchover-done";
 
     /** Every acknowledged write must be in the final table. present: key -> row count, or null if unreadable. */
     public static Verdict lostWrites(List<Op> ops, Map<Long, Integer> present) {
@@ -351,6 +352,37 @@ public final class Checkers {
         }
         return Verdict.valid(NO_OPERATOR, actions.isEmpty() ? "healed with no operator action"
                 : actions.size() + " operator action(s), each after a refusal: " + refusals, data);
+    }
+
+    /**
+     * The planned switchover: {@code mysqlha switchover} said ok and the role is on its target afterwards.
+     * A refusal is not a safety failure (the command changed nothing), but the fault was not injected and the
+     * failover figures say nothing: unknown, with the refusal as the evidence (a refusal on a healthy lab is a
+     * defect to look at). {@code measured}: the command's RESULT pairs; {@code output}: what it printed.
+     */
+    public static Verdict switchoverDone(String before, String target, String after, Map<String, String> measured,
+                                         String output) {
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("before", before);
+        data.put("target", target);
+        data.put("after", after);
+        data.put("command", measured);
+        String status = measured.getOrDefault("switchover", "none");
+        if (status.equals("refused")) {
+            String why = output.lines().filter(l -> l.startsWith("switchover refused") || l.startsWith("  - "))
+                    .map(String::strip).reduce((a, b) -> a + " " + b).orElse("no reason printed");
+            return new Verdict(SWITCHOVER, Verdict.Status.UNKNOWN, "not injected: " + why, data);
+        }
+        if (!status.equals("ok")) {
+            return Verdict.invalid(SWITCHOVER, "mysqlha switchover ended " + status + " (" + before + " -> " + target
+                    + "), the primary is " + (after == null ? "none" : after), data);
+        }
+        if (after == null || !after.equals(target)) {
+            return Verdict.invalid(SWITCHOVER, "mysqlha switchover said ok but the primary is "
+                    + (after == null ? "none" : after) + ", not " + target, data);
+        }
+        return Verdict.valid(SWITCHOVER, before + " -> " + target + ", pause " + measured.getOrDefault("pause_s", "?")
+                + " s as the command measured it", data);
     }
 
     /**

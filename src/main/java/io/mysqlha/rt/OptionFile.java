@@ -23,7 +23,9 @@ final class OptionFile {
                 continue;
             }
             int eq = line.indexOf('=');
-            if (section.equals("client") && eq > 0) {
+            if (section.equals("client") && eq < 0 && !line.startsWith("[")) {
+                m.put(line.replace('_', '-'), "1"); // a flag: ssl, ssl-verify-server-cert
+            } else if (section.equals("client") && eq > 0) {
                 String v = line.substring(eq + 1).strip();
                 if (v.length() >= 2 && (v.startsWith("\"") && v.endsWith("\"") || v.startsWith("'") && v.endsWith("'"))) {
                     v = v.substring(1, v.length() - 1);
@@ -35,7 +37,9 @@ final class OptionFile {
         if (user == null) {
             throw new Target.TargetException("the application option file has no user= in [client]");
         }
-        return new Target.AppAccount(user, m.getOrDefault("password", ""), m.getOrDefault("database", "test"));
+        boolean tls = m.containsKey("ssl-ca") || (m.containsKey("ssl") && !List.of("0", "off", "false").contains(
+                m.get("ssl").toLowerCase(java.util.Locale.ROOT)));
+        return new Target.AppAccount(user, m.getOrDefault("password", ""), m.getOrDefault("database", "test"), tls);
     }
 
     /** The IPv4 addresses in `ip -o -4 addr show` output, without prefix lengths. */

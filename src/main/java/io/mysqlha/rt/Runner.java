@@ -369,6 +369,10 @@ public final class Runner {
         String after = conv.finalView() == null || conv.finalView().promoted().isEmpty() ? null : conv.finalView().promoted().get(0);
         double failover = Checkers.failoverSeconds(mine, faultMs, after != null && !after.equals(primary) ? primary : null);
         verdicts.add(Checkers.failover(f, failover, cfg.failoverBound().toMillis(), ackedBefore));
+        if (f == Fault.SWITCHOVER) {
+            verdicts.add(Checkers.switchoverDone(primary, inj.nodes.size() > 1 ? inj.nodes.get(1) : null, after,
+                    inj.measured(), inj.commandOutput()));
+        }
         if (f == Fault.ARBITRATOR_LOST) {
             verdicts.add(Checkers.primaryKept(primary, after, Checkers.longestWriteGap(mine, faultMs, healMs),
                     KEPT_PRIMARY_MAX_GAP_MS));

@@ -77,8 +77,15 @@ public interface Target {
         }
     }
 
-    /** The workload's account: user, password and the database it may write. */
-    record AppAccount(String user, String password, String database) {
+    /**
+     * The workload's account: user, password and the database it may write; tls when its option file asks
+     * for TLS ({@code ssl-ca}, {@code ssl} in [client]: servers that require it).
+     */
+    record AppAccount(String user, String password, String database, boolean tls) {
+        AppAccount(String user, String password, String database) {
+            this(user, password, database, false);
+        }
+
         @Override
         public String toString() {
             return "AppAccount[" + user + "@" + database + "]";

@@ -64,7 +64,9 @@ public final class Workload {
         p.setProperty("password", app.password());
         p.setProperty("connectTimeout", Integer.toString(CONNECT_TIMEOUT_MS));
         p.setProperty("socketTimeout", Integer.toString(socketTimeoutMs));
-        p.setProperty("sslMode", "DISABLED");
+        // encrypted where the servers require it; the harness's writer does not verify the server's
+        // certificate (Connector/J reads a Java keystore, the lab has PEM files): the agents do
+        p.setProperty("sslMode", app.tls() ? "REQUIRED" : "DISABLED");
         p.setProperty("allowPublicKeyRetrieval", "true");
         p.setProperty("autoReconnect", "false");
         p.setProperty("connectionAttributes", "none");

@@ -3,6 +3,7 @@ package io.mysqlha.rt;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -68,5 +69,30 @@ class FaultsTest {
         Verdict stalled = Checkers.primaryKept("node1", "node1", 12.5, 5000);
         assertEquals(Verdict.Status.INVALID, stalled.status());
         assertTrue(stalled.evidence().contains("12.50"), stalled.evidence());
+    }
+
+    @Test
+    void aSwitchoverIsDoneWhenTheCommandSaysOkAndTheRoleIsOnTheTarget() {
+        Map<String, String> ok = Nemesis.resultLine("checks passed\nRESULT switchover=ok from=node1 to=node3 pause_s=1.2 "
+                + "promoted_s=0.9 vip_s=1.1 total_s=3.0 cleared=yes\n");
+        Verdict done = Checkers.switchoverDone("node1", "node3", "node3", ok, "");
+        assertEquals(Verdict.Status.VALID, done.status(), done.evidence());
+        assertTrue(done.evidence().contains("1.2"), done.evidence());
+        assertEquals(Verdict.Status.INVALID, Checkers.switchoverDone("node1", "node3", "node2", ok, "").status(),
+                "ok, but the role went elsewhere");
+        Map<String, String> failed = Nemesis.resultLine("RESULT switchover=failed from=node1 to=node3 reason=move\n");
+        assertEquals(Verdict.Status.INVALID, Checkers.switchoverDone("node1", "node3", "node1", failed, "").status());
+        assertEquals(Verdict.Status.INVALID, Checkers.switchoverDone("node1", "node3", "node1", Map.of(), "").status(),
+                "no RESULT line: the command died");
+    }
+
+    @Test
+    void aRefusedSwitchoverIsNotInjectedAndSaysWhy() {
+        String out = "switchover refused (node1 -> node3):\n  - node3: its server cannot be read (Access denied)\n"
+                + "RESULT switchover=refused from=node1 to=node3 refusals=1\n";
+        Verdict v = Checkers.switchoverDone("node1", "node3", "node1", Nemesis.resultLine(out), out);
+        assertEquals(Verdict.Status.UNKNOWN, v.status());
+        assertTrue(v.evidence().startsWith("not injected: switchover refused (node1 -> node3): - node3: its server cannot"),
+                v.evidence());
     }
 }

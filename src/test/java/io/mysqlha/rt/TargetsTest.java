@@ -26,6 +26,10 @@ class TargetsTest {
         assertEquals(new Target.AppAccount("app", "s3cret", "lab"), a);
         assertFalse(a.toString().contains("s3cret"), "the password never reaches a log line");
         assertThrows(Target.TargetException.class, () -> OptionFile.app("[client]\npassword=x\n"));
+        assertTrue(OptionFile.app("[client]\nuser=app\nssl-ca=/etc/mysql/tls/ca.pem\nssl-verify-server-cert\n").tls());
+        assertTrue(OptionFile.app("[client]\nuser=app\nssl\n").tls());
+        assertFalse(OptionFile.app("[client]\nuser=app\nssl=0\n").tls());
+        assertFalse(a.tls());
         String ip = "1: lo    inet 127.0.0.1/8 scope host lo\\       valid_lft forever preferred_lft forever\n"
                 + "2: eth0    inet 10.250.0.13/24 scope global eth0\\       valid_lft forever\n"
                 + "2: eth0    inet 10.250.0.50/24 scope global secondary eth0\\       valid_lft forever\n";
