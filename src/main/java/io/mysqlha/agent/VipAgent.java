@@ -54,7 +54,7 @@ public final class VipAgent implements OcfAgent {
 
     /** The parameters, parsed and checked for syntax. */
     record Config(IpAddress ip, int cidr, String nic, String label, int arpCount, long arpIntervalMs,
-                  GratuitousArp.Mode arpMode, boolean arpRefresh) {
+                  GratuitousArp.Mode arpMode, boolean arpRefresh, boolean resetConnections) {
     }
 
     private final OcfEnv env;
@@ -172,6 +172,9 @@ public final class VipAgent implements OcfAgent {
             log.info("stop: " + c.ip() + " is not on " + (c.nic().isEmpty() ? "this node" : c.nic()));
             return OcfExit.SUCCESS.code();
         }
+        if (c.resetConnections()) {
+            resetConnections(c);
+        }
         for (Iproute.Addr a : mine) {
             CommandRunner.Result r = ip(List.of(family(c), "addr", "del", c.ip() + "/" + a.prefixLength(), "dev", a.dev()));
             if (!r.ok()) {
@@ -285,7 +288,8 @@ public final class VipAgent implements OcfAgent {
         String modeText = p.str("arp_mode");
         GratuitousArp.Mode mode = GratuitousArp.Mode.parse(modeText).orElseThrow(() -> OcfException.configured(
                 "parameter 'arp_mode': '" + modeText + "' is not request, reply or both"));
-        return new Config(ip, cidr, nic, label, (int) count, interval, mode, p.bool("arp_refresh"));
+        return new Config(ip, cidr, nic, label, (int) count, interval, mode, p.bool("arp_refresh"),
+                p.bool("reset_connections"));
     }
 
     private void checkLabel(Config c, String nic) {
@@ -397,6 +401,33 @@ public final class VipAgent implements OcfAgent {
             }
         } else if (heldOn(c.ip(), nic, addresses()).isEmpty()) {
             throw OcfException.generic("ip addr add reported success but " + c.ip() + " is not on " + nic);
+        }
+    }
+
+    /**
+     * Resets the TCP connections whose local address is the VIP, while it is still here: once it is removed
+     * their resets could not leave the node (no route from an address the node no longer has), and a client
+     * that only waits (a replica of the writer VIP reading the binlog, a long query) would hang until its own
+     * timeout. A client that reconnects in the instant before the removal is reset by the next holder's
+     * kernel (it knows no such connection) as soon as it sends. Never fails the stop: the address must go.
+     */
+    private void resetConnections(Config c) {
+        if (!io.runner().available("ss")) {
+            log.warn("stop: the 'ss' command (iproute2) is not installed: clients' connections to " + c.ip()
+                    + " are left to their own timeouts");
+            return;
+        }
+        String addr = c.ip().isV4() ? c.ip().toString() : "[" + c.ip() + "]";
+        CommandRunner.Result r = io.runner().run(List.of("ss", "-K", "-H", "-t", "-n", "state", "established",
+                "src", addr), null, deadline.atMost(3_000));
+        if (!r.ok()) {
+            log.warn("stop: ss -K (resetting clients' connections to " + c.ip() + "): " + r.message()
+                    + "; they are left to their own timeouts");
+            return;
+        }
+        long n = r.stdout().lines().filter(l -> !l.isBlank()).count();
+        if (n > 0) {
+            log.info("stop: reset " + n + " client connection(s) to " + c.ip());
         }
     }
 

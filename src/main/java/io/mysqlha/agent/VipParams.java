@@ -35,7 +35,15 @@ public final class VipParams {
                     "Send one gratuitous ARP round on every monitor that finds the address in place, so that "
                             + "neighbours whose cache missed the announcements at start (a switch that was "
                             + "rebooting, a host that learned the old holder's MAC late) converge within one "
-                            + "monitor interval."));
+                            + "monitor interval."),
+            ParamSpec.bool("reset_connections", true, "Reset clients' connections on stop",
+                    "On stop, reset (ss -K) the TCP connections whose local address is this address just "
+                            + "before it is removed. Once the address is gone no reset can leave the node, so a "
+                            + "client waiting for an answer (a replica of the writer address reading the binlog, "
+                            + "a query in flight) would hang until its own timeout; reset, it fails at once and "
+                            + "reconnects to the next holder. Needs the kernel's socket destroy "
+                            + "(CONFIG_INET_DIAG_DESTROY, as in Debian's kernel); without it nothing is reset and "
+                            + "the connections wait for their own timeouts."));
 
     public static final List<ActionSpec> ACTIONS = List.of(
             ActionSpec.of("start", 20),

@@ -43,6 +43,9 @@ class VipAgentTest {
         final List<byte[]> frames = new ArrayList<>();
         final List<Long> sleeps = new ArrayList<>();
         boolean ipInstalled = true;
+        boolean ssInstalled = true;
+        /** Established TCP connections: "local:port peer:port". */
+        final List<String> connections = new ArrayList<>();
         boolean sendFails;
         int opened;
         long now;
@@ -68,6 +71,20 @@ class VipAgentTest {
                     }
                     i++;
                 }
+                return new Result(0, b.toString(), "", false);
+            }
+            if (argv.get(0).equals("ss")) {
+                // ss -K -H -t -n state established src ADDR: destroys and prints the matching sockets
+                String src = argv.get(argv.indexOf("src") + 1).replace("[", "").replace("]", "");
+                StringBuilder b = new StringBuilder();
+                connections.removeIf(conn -> {
+                    String local = conn.substring(0, conn.indexOf(' '));
+                    boolean match = local.substring(0, local.lastIndexOf(':')).replace("[", "").replace("]", "").equals(src);
+                    if (match) {
+                        b.append("0      0      ").append(conn).append('\n');
+                    }
+                    return match;
+                });
                 return new Result(0, b.toString(), "", false);
             }
             if (cmd.startsWith("ip -o -4 route show")) {
@@ -102,7 +119,7 @@ class VipAgentTest {
 
         @Override
         public boolean available(String program) {
-            return ipInstalled;
+            return program.equals("ss") ? ssInstalled : ipInstalled;
         }
 
         @Override
@@ -373,5 +390,51 @@ class VipAgentTest {
         assertEquals(rc, o.rc(), action + " " + String.join(" ", kv) + ": " + o.stderr());
         assertTrue(o.stderr().contains("ocf-exit-reason:") && o.stderr().contains(reasonContains),
                 action + " " + String.join(" ", kv) + ": " + o.stderr());
+    }
+
+    @Test
+    void stopResetsTheClientsConnectionsWhileTheAddressIsStillThere() {
+        assertEquals(0, run("start", "OCF_RESKEY_arp_count", "0").rc());
+        node.connections.addAll(List.of("10.250.9.100:3306 10.250.9.7:41000", "10.250.9.100:3306 10.250.9.8:41001",
+                "10.250.9.1:3306 10.250.9.2:50000"));
+        node.commands.clear();
+        Outcome o = run("stop");
+        assertEquals(0, o.rc(), o.stderr());
+        assertEquals(List.of("10.250.9.1:3306 10.250.9.2:50000"), node.connections, "only the VIP's connections");
+        assertTrue(o.stderr().contains("reset 2 client connection(s) to 10.250.9.100"), o.stderr());
+        int ss = node.commands.indexOf(List.of("ss", "-K", "-H", "-t", "-n", "state", "established", "src", "10.250.9.100"));
+        int del = node.commands.indexOf(List.of("ip", "-4", "addr", "del", "10.250.9.100/24", "dev", "vipa"));
+        assertTrue(ss >= 0 && del > ss, "reset before the address goes: " + node.commands);
+        // a second stop: nothing to remove, nothing to reset
+        node.commands.clear();
+        assertEquals(0, run("stop").rc());
+        assertTrue(node.commands.stream().noneMatch(c -> c.get(0).equals("ss")), node.commands.toString());
+    }
+
+    @Test
+    void stopResetsIpv6ConnectionsByTheBracketedAddress() {
+        assertEquals(0, run("start", "OCF_RESKEY_ip", "fd00:9::100").rc());
+        node.connections.add("[fd00:9::100]:3306 [fd00:9::7]:41000");
+        Outcome o = run("stop", "OCF_RESKEY_ip", "fd00:9::100");
+        assertEquals(0, o.rc(), o.stderr());
+        assertTrue(node.connections.isEmpty(), node.connections.toString());
+        assertTrue(node.commands.contains(List.of("ss", "-K", "-H", "-t", "-n", "state", "established", "src", "[fd00:9::100]")),
+                node.commands.toString());
+    }
+
+    @Test
+    void stopWithoutSsOrWithTheResetOffStillRemovesTheAddress() {
+        assertEquals(0, run("start", "OCF_RESKEY_arp_count", "0").rc());
+        node.connections.add("10.250.9.100:3306 10.250.9.7:41000");
+        Outcome off = run("stop", "OCF_RESKEY_reset_connections", "false");
+        assertEquals(0, off.rc(), off.stderr());
+        assertFalse(node.has("vipa", "10.250.9.100/24"));
+        assertEquals(1, node.connections.size(), "reset_connections=false: left alone");
+        assertEquals(0, run("start", "OCF_RESKEY_arp_count", "0").rc());
+        node.ssInstalled = false;
+        Outcome noSs = run("stop");
+        assertEquals(0, noSs.rc(), noSs.stderr());
+        assertFalse(node.has("vipa", "10.250.9.100/24"));
+        assertTrue(noSs.stderr().contains("'ss' command (iproute2) is not installed"), noSs.stderr());
     }
 }
