@@ -33,6 +33,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * switchover), one iteration each, every checker valid;</li>
  * <li>bad input: a lab that is not there, a nodes file that does not exist: exit status 2, at once.</li>
  * </ol>
+ * Every server requires TLS ({@code lab up --tls}): the agents, replication, the harness's writer and a
+ * downstream replica run over it, and after the failover the test checks that they did (replication's
+ * MASTER_SSL with the certificate verified, the writer VIP's session, a session in clear refused).
  * Everything goes through the harness's command line ({@code mysqlha rt}), the way operators run it.
  * Skipped, with the reason printed, when not root or when the cluster packages are missing. The test builds
  * its own lab beside any other (its own directory, namespace prefix and /24: {@link #LAB_ENV}), so an
@@ -56,7 +59,9 @@ class LabFailoverIT {
 
     @BeforeAll
     static void bringUpTheLab() throws Exception {
-        TL.bringUp();
+        // TLS required by every server (lab up --tls): the agents, replication, the harness's writer and the
+        // downstream replica all run over it, as in production
+        TL.bringUp(List.of("--tls"), List.of());
     }
 
     @AfterAll
@@ -89,6 +94,9 @@ class LabFailoverIT {
         System.out.print("LabFailoverIT: downstream replica after the failover: " + check.out());
         assertEquals(0, check.rc(), "the downstream replica follows the writer VIP to the new primary, same GTID position "
                 + "and same data:\n" + check.out());
+        assertTrue(check.out().contains(" tls=verified"), "the downstream replicates over TLS, the primary's certificate "
+                + "verified:\n" + check.out());
+        everythingOverTls(it.get("primary_after").asText());
         run(List.of(DOWNSTREAM.toString(), "stop"), 60);
         System.out.printf("LabFailoverIT: kill -9 of the primary's mariadbd: failover %s s, %.1f s in all%n",
                 it.get("failover_s"), (System.nanoTime() - s) / 1e9);
@@ -153,6 +161,44 @@ class LabFailoverIT {
                 "the client's neighbour entry for " + vip + " names " + after + " (" + newMac + "), not " + before + " ("
                         + oldMac + "): " + neigh.out());
         System.out.printf("LabFailoverIT: client's neighbour entry for the writer VIP after the move: %s", neigh.out());
+    }
+
+    /**
+     * After the failover, on the TLS lab: every replica of the new primary replicates with MASTER_SSL and the
+     * primary's certificate verified; a session through the writer VIP is TLS; a session in clear is refused.
+     */
+    static void everythingOverTls(String primary) throws Exception {
+        Map<String, String> env = labEnv();
+        assertEquals("1", env.get("LAB_TLS"), "the lab runs with --tls");
+        for (String n : env.get("LAB_HA_NODES").split(" ")) {
+            if (n.equals(primary)) {
+                continue;
+            }
+            String st = run(List.of(LAB.toString(), "exec", n, "mariadb", "-e", "SHOW SLAVE STATUS\\G"), 30).out();
+            assertTrue(st.contains("Master_SSL_Allowed: Yes") && st.contains("Master_SSL_Verify_Server_Cert: Yes")
+                    && st.contains("Slave_IO_Running: Yes"), n + " replicates over verified TLS:\n" + st);
+        }
+        String vip = env.get("LAB_WRITER_VIP");
+        Run tls = run(List.of(LAB.toString(), "exec", "client", "mariadb", "--defaults-extra-file=" + env.get("LAB_APP_CNF"),
+                "-h", vip, "--connect-timeout=2", "-N", "-B", "-e", "SHOW SESSION STATUS LIKE 'Ssl_version'"), 30);
+        assertTrue(tls.rc() == 0 && tls.out().contains("TLSv1"), "a session through the writer VIP is TLS: " + tls.out());
+        // the same account in clear: the option file without its TLS lines
+        Path plain = Path.of(env.get("LAB_DIR"), "app-plain.cnf");
+        List<String> lines = Files.readAllLines(Path.of(env.get("LAB_APP_CNF"))).stream()
+                .filter(l -> !l.startsWith("ssl")).toList();
+        Files.deleteIfExists(plain);
+        Files.createFile(plain, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+        Files.write(plain, lines);
+        try {
+            Run clear = run(List.of(LAB.toString(), "exec", "client", "mariadb", "--defaults-extra-file=" + plain,
+                    "--skip-ssl", "-h", vip, "--connect-timeout=2", "-e", "SELECT 1"), 30);
+            assertTrue(clear.rc() != 0, "a session in clear is refused (require_secure_transport=ON): " + clear.out());
+            System.out.printf("LabFailoverIT: over TLS: replicas verified, writer VIP %s; in clear: %s", tls.out().strip(),
+                    clear.out());
+        } finally {
+            Files.deleteIfExists(plain);
+        }
     }
 
     static Map<String, String> labEnv() throws Exception {
