@@ -124,6 +124,30 @@ public final class PacemakerCli implements Cluster {
     }
 
     @Override
+    public Optional<Map<String, List<String>>> clusterProperties(Deadline d) {
+        return Optional.of(parseCrmConfig(must(d, "cibadmin", "--query", "--scope", "crm_config")));
+    }
+
+    /** The nvpairs of {@code cibadmin --query --scope crm_config}'s answer: name to its values, in document order. */
+    static Map<String, List<String>> parseCrmConfig(String xml) {
+        Map<String, List<String>> m = new LinkedHashMap<>();
+        boolean[] inSeen = {false, false};
+        XmlTags.scan(xml, t -> {
+            if (t.name().equals("crm_config")) {
+                inSeen[0] = !t.end() && !t.empty();
+                inSeen[1] = true;
+            } else if (inSeen[0] && !t.end() && t.name().equals("nvpair") && t.attr("name") != null) {
+                m.computeIfAbsent(t.attr("name"), k -> new ArrayList<>())
+                        .add(t.attr("value") == null ? "" : t.attr("value"));
+            }
+        });
+        if (!inSeen[1]) {
+            throw OcfException.generic("cibadmin --query --scope crm_config answered without a crm_config element");
+        }
+        return m;
+    }
+
+    @Override
     public void setClusterProperty(String name, String value, Deadline d) {
         must(d, "crm_attribute", "--type", "crm_config", "--name", name, "--update", value);
     }

@@ -106,7 +106,8 @@ public final class OcfCommand implements Callable<Integer> {
     static MysqlAgent.Ports mysqlPorts(OcfEnv env, Params p) {
         CommandRunner runner = new ProcessCommandRunner();
         Path dir = Path.of(p.str("state_dir"), env.resourceName());
-        Cluster cluster = cluster(env, runner);
+        // one read of the cluster properties per action, however many of them the action asks for
+        Cluster cluster = new io.mysqlha.adapter.SnapshotCluster(cluster(env, runner));
         // a bad tls parameter is reported by validation, which runs before every action
         TlsSettings tls;
         try {

@@ -35,6 +35,22 @@ public interface Cluster {
     /** A cluster property ({@code crm_config}), empty when not set. */
     Optional<String> clusterProperty(String name, Deadline deadline);
 
+    /**
+     * Every cluster property at once, in one read of crm_config: each name with its values (more than one when
+     * several property sets name it). Empty when this cluster cannot read them all at once; callers then ask
+     * {@link #clusterProperty} for each name.
+     */
+    default Optional<Map<String, List<String>>> clusterProperties(Deadline deadline) {
+        return Optional.empty();
+    }
+
+    /**
+     * Starts reading the cluster properties in the background, for an action that will ask for several of them
+     * (or for one, while it does something else first). A no-op where nothing is kept between calls.
+     */
+    default void prefetchProperties(Deadline deadline) {
+    }
+
     /** Sets a cluster property. */
     void setClusterProperty(String name, String value, Deadline deadline);
 
