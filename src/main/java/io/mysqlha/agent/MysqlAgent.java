@@ -55,6 +55,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 
 /**
@@ -968,11 +969,17 @@ public final class MysqlAgent implements OcfAgent {
         if (io.mysqld().runningPid().isEmpty()) {
             throw OcfException.generic("cannot promote: the server is not running");
         }
-        Quorum q = Quorum.check(io.cluster().hasQuorum(deadline), io.cluster().partitionMembers(deadline),
-                haNodes(), localNode(), () -> io.cluster().voteQuorum(deadline));
+        // the cluster's answers this promote needs, asked side by side: each is a tool call of 0.1-0.3 s on a
+        // loaded node, and the promote is on the path of every failover
+        Phases t = new Phases(io.clock());
+        io.cluster().prefetchProperties(deadline);
+        CompletableFuture<List<String>> members = beside("promote-partition", () -> io.cluster().partitionMembers(deadline));
+        boolean quorate = io.cluster().hasQuorum(deadline);
+        Quorum q = Quorum.check(quorate, join(members), haNodes(), localNode(), () -> io.cluster().voteQuorum(deadline));
         if (!q.allowed()) {
             throw OcfException.generic("promotion refused: " + String.join("; ", q.reasons()));
         }
+        t.mark("quorum");
         try (SqlSession s = io.sql().connect("127.0.0.1", port(), credentials().admin(), deadline.atMost(10_000))) {
             // the connect has 10 s; the session the rest of the promote (a drain alone may take promote_drain_s)
             s.bound(deadline);
@@ -987,6 +994,7 @@ public final class MysqlAgent implements OcfAgent {
             MasterInfo prev = masterInfo().orElse(null);
             String oldPrimary = prev == null ? null : prev.node();
             boolean replicating = st.replica().configured();
+            t.mark("local");
             Map<String, Position> peers = isolateOldPrimary(oldPrimary, () -> {
                 if (replicating) {
                     // this node's IO thread stops while the peers' do: a semi-sync replica's stop says goodbye
@@ -995,8 +1003,10 @@ public final class MysqlAgent implements OcfAgent {
                     s.execute(d.stopReplicaIo());
                 }
             });
+            t.mark("isolate");
             if (st.replica().configured()) {
                 drainRelayLog(s, d);
+                t.mark("drain");
                 // log compensation: afterwards no reachable peer holds anything this node lacks, unless it failed
                 try {
                     compensator(oldPrimary).beforePromote(s, d, deadline);
@@ -1004,6 +1014,7 @@ public final class MysqlAgent implements OcfAgent {
                     lowerScore();
                     throw OcfException.generic(e.getMessage() + "; this node's promotion score is lowered");
                 }
+                t.mark("compensation");
             }
             st = readState(s, d);
             Map<String, String> ahead = Election.peersAhead(everything(st), peers);
@@ -1022,16 +1033,21 @@ public final class MysqlAgent implements OcfAgent {
                     ? new MasterInfo(localNode(), 1, st.binlogPos().text(), io.clock().wallMillis())
                     : prev.next(localNode(), st.binlogPos().text(), io.clock().wallMillis());
             // recorded before writes open: a crash in between leaves a read-only node named primary, which is safe
+            t.mark("reset");
             io.cluster().setClusterProperty(masterInfoProperty(), next.format(), deadline);
             io.state().write(FENCE_FILE, next.format() + "\n");
+            t.mark("master-info");
             // never writable with compensation's relaxed durability: what an interrupted promote left is restored
             // (and verified, or this promote fails) before writes open
             ApplyTuning.restoreLeftover(s, io.state())
-                    .ifPresent(t -> log.warn("promote: restored what an interrupted compensation left: " + t));
+                    .ifPresent(left -> log.warn("promote: restored what an interrupted compensation left: " + left));
             exec(s, d.setReadOnly(false));
             io.state().write(ROLE_FILE, CrashGuard.promotedMarker(bootId()));
+            t.mark("writable");
             log.info("promote: primary at epoch " + next.epoch() + ", position " + next.position());
             publishPrimary();
+            t.mark("score");
+            log.info("promote: done in " + t.total() + " ms (" + t + ")");
         }
         return OcfExit.SUCCESS.code();
     }
@@ -1041,12 +1057,80 @@ public final class MysqlAgent implements OcfAgent {
      * scores would otherwise outrank it, and Pacemaker could move the role back and forth.
      */
     private void publishPrimary() {
+        // two daemons (the score through the CIB, the private attribute in attrd): asked side by side
+        CompletableFuture<Void> recv = beside("promote-recv", () -> {
+            io.cluster().deleteNodeAttribute(recvAttribute(), true, deadline);
+            return null;
+        });
         try {
             io.cluster().setPromotionScore(rsc, Election.PRIMARY_SCORE, deadline);
-            io.cluster().deleteNodeAttribute(recvAttribute(), true, deadline);
-            io.cache().delete(PUBLISHED_FILE);
         } catch (OcfException e) {
             log.warn("promote: cannot publish the primary's score: " + e.getMessage());
+        }
+        try {
+            join(recv);
+        } catch (OcfException e) {
+            log.warn("promote: cannot remove this node's received position: " + e.getMessage());
+        }
+        io.cache().delete(PUBLISHED_FILE);
+    }
+
+    /** Where an action's time went: each phase's milliseconds, for the log. */
+    static final class Phases {
+        private final Clock clock;
+        private final long start;
+        private long last;
+        private final StringBuilder out = new StringBuilder();
+
+        Phases(Clock clock) {
+            this.clock = clock;
+            this.start = clock.nanoTime();
+            this.last = start;
+        }
+
+        void mark(String phase) {
+            long now = clock.nanoTime();
+            out.append(out.length() == 0 ? "" : ", ").append(phase).append(' ').append((now - last) / 1_000_000);
+            last = now;
+        }
+
+        long total() {
+            return (last - start) / 1_000_000;
+        }
+
+        @Override
+        public String toString() {
+            return out.toString();
+        }
+    }
+
+    /** Runs {@code task} on a thread of its own (never the common pool, one thread on a two-core node). */
+    private static <T> CompletableFuture<T> beside(String name, Supplier<T> task) {
+        CompletableFuture<T> f = new CompletableFuture<>();
+        Thread t = new Thread(() -> {
+            try {
+                f.complete(task.get());
+            } catch (RuntimeException e) {
+                f.completeExceptionally(e);
+            }
+        }, name);
+        t.setDaemon(true);
+        t.start();
+        return f;
+    }
+
+    /** What {@link #beside} computed; its exception as thrown there. */
+    private static <T> T join(CompletableFuture<T> f) {
+        try {
+            return f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw OcfException.generic("interrupted");
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw OcfException.generic(String.valueOf(e.getCause()));
         }
     }
 
@@ -1252,6 +1336,8 @@ public final class MysqlAgent implements OcfAgent {
         // a SIGSTOPped server answers nothing: continue it so that it can be made read-only now rather than
         // when someone thaws it (its semi-sync replicas still hold whatever it acknowledges)
         continueIfStopped(running.getAsLong(), "demote", "to demote it");
+        // master-info, read while the server is made read-only (the demote is on every switchover's path)
+        io.cluster().prefetchProperties(deadline);
         try (SqlSession s = io.sql().connect("127.0.0.1", port(), credentials().admin(), deadline.atMost(10_000))) {
             Dialect d = dialect(s);
             int killed = makeReadOnly(s, d);
@@ -1293,11 +1379,14 @@ public final class MysqlAgent implements OcfAgent {
             return OcfExit.SUCCESS.code();
         }
         String primary = n.promote().get(0);
+        // master-info and the promotion record in one read, begun now: the writer VIP waits for this notification
+        io.cluster().prefetchProperties(deadline);
         try {
             validate(false);
             if (io.mysqld().runningPid().isEmpty()) {
                 return OcfExit.SUCCESS.code();
             }
+            Phases t = new Phases(io.clock());
             try (SqlSession s = io.sql().connect("127.0.0.1", port(), credentials().admin(), deadline.atMost(30_000))) {
                 Dialect d = dialect(s);
                 InstanceState st = readState(s, d);
@@ -1305,8 +1394,11 @@ public final class MysqlAgent implements OcfAgent {
                     log.warn("notify: writable while " + primary + " was promoted; setting read_only");
                     makeReadOnly(s, d);
                 }
+                t.mark("local");
                 repoint(s, d, st, primary, masterInfo().map(MasterInfo::node).orElse(null));
+                t.mark("repoint");
             }
+            log.info("notify: following " + primary + " after " + t.total() + " ms (" + t + ")");
         } catch (OcfException | SqlException | Diverged e) {
             // notify results are ignored by Pacemaker: the monitor repairs what this could not do
             log.error("notify: repointing to " + primary + " failed: " + e.getMessage());
