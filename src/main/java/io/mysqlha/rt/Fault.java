@@ -29,6 +29,9 @@ public enum Fault {
             "kill -9 the node service on the primary (its supervisor restarts it; actions meanwhile run in fresh JVMs)"),
     SERVICE_DOWN_KILL_PRIMARY("service-down-kill-primary", true, 15,
             "stop the node service on every node, then kill -9 the primary's mariadbd: failover through the fallback"),
+    SLOW_APPLY_AT_FAILOVER("slow-apply-at-failover", true, 10,
+            "an acknowledged commit that takes " + Nemesis.SLOW_APPLY_S + " s to apply, then kill -9 the primary's "
+                    + "mariadbd while every replica is still applying it: the new primary must wait for it and keep it"),
     // Chains: a second fault while the cluster is still healing from the first.
     KILL_NEW_PRIMARY_DURING_RECOVERY("kill-new-primary-during-recovery", true, 10,
             "kill -9 the primary's mariadbd, then the new primary's as soon as it is promoted (the old one not back yet)"),

@@ -5,6 +5,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 
 /**
  * Injects one fault and knows how to undo it. {@link Injection#heal()} is idempotent and is also what the
@@ -101,6 +103,15 @@ public final class Nemesis {
      * returned undo steps are still run by heal()).
      */
     public Injection inject(Fault fault, String primary, List<String> replicas, Random rng, Duration hold) {
+        return inject(fault, primary, replicas, rng, hold, null, w -> { });
+    }
+
+    /**
+     * The same; table: the run's table, for the faults that write to it themselves; writes: told of each such
+     * write as soon as its outcome is known, even when the injection fails afterwards (the row may be there).
+     */
+    public Injection inject(Fault fault, String primary, List<String> replicas, Random rng, Duration hold,
+            String table, Consumer<Write> writes) {
         String replica = replicas.get(rng.nextInt(replicas.size()));
         return switch (fault) {
             case KILL_PRIMARY_MYSQLD -> simple(fault, primary, Target.Verb.KILL_MYSQLD, null);
@@ -188,6 +199,7 @@ public final class Nemesis {
                 yield i;
             }
             case KILL_SERVICE_PRIMARY -> simple(fault, primary, Target.Verb.KILL_SERVICE, null);
+            case SLOW_APPLY_AT_FAILOVER -> slowApplyThenKill(fault, primary, replicas, table, writes);
             case SERVICE_DOWN_KILL_PRIMARY -> {
                 List<String> all = new ArrayList<>(replicas);
                 all.add(0, primary);
@@ -252,6 +264,70 @@ public final class Nemesis {
                 yield i;
             }
         };
+    }
+
+    /** How long the slow commit of slow-apply-at-failover takes, on the primary and again on every replica. */
+    static final int SLOW_APPLY_S = 6;
+    /** How long the replicas have to start applying the slow commit once it is acknowledged. */
+    static final Duration APPLYING_BOUND = Duration.ofSeconds(10);
+    /** APPLYING_BOUND, shorter in the unit tests. */
+    Duration applyingBound = APPLYING_BOUND;
+    private final AtomicLong faultKeys = new AtomicLong();
+
+    /** A write a fault made itself (its key negative: never one of the writers'), with its outcome. */
+    public record Write(long key, Op.Type type, long invokeMs, long completeMs, String server) {}
+
+    /**
+     * One commit logged as a statement that sleeps SLOW_APPLY_S before its row: the primary acknowledges it
+     * once a replica has received it (semi-sync), and every replica's SQL thread then spends as long again
+     * applying it, its executed position unmoved. The primary is killed while they are all in it: the promote
+     * must wait for the transaction, not mistake it for a cut one or stop the SQL thread under it.
+     */
+    private Injection slowApplyThenKill(Fault fault, String primary, List<String> replicas, String table,
+            Consumer<Write> writes) {
+        if (table == null) {
+            throw new IllegalStateException("could not inject " + fault.id + ": it writes to the run's table, and none was given");
+        }
+        long key = -faultKeys.incrementAndGet();
+        Injection i = new Injection(fault, List.of(primary), "a commit of " + SLOW_APPLY_S + " s on " + primary
+                + " (key " + key + "), then kill-mysqld " + primary + " while " + replicas + " apply it");
+        long t0 = System.currentTimeMillis();
+        Exec.Result r = target.exec(primary, Duration.ofSeconds(SLOW_APPLY_S + 30), "mariadb", "-e",
+                slowCommit(table, key, primary, t0));
+        // a failure after the statement was sent may still have committed: unknown, never "did not happen"
+        writes.accept(new Write(key, r.ok() ? Op.Type.OK : Op.Type.INFO, t0, System.currentTimeMillis(), primary));
+        check(r, i, "slow commit");
+        long end = System.currentTimeMillis() + applyingBound.toMillis();
+        List<String> waiting = new ArrayList<>(replicas);
+        while (!waiting.isEmpty() && System.currentTimeMillis() < end) {
+            waiting.removeIf(n -> "1".equals(target.exec(n, Duration.ofSeconds(5), "mariadb", "-N", "-B", "-e",
+                    applyingQuery(key)).out().strip()));
+            if (!waiting.isEmpty()) {
+                Workload.sleep(100);
+            }
+        }
+        if (!waiting.isEmpty()) {
+            i.heal();
+            throw new IllegalStateException("could not inject " + fault.id + ": the slow commit (key " + key + ") was not "
+                    + "being applied on " + waiting + " within " + applyingBound.toMillis() + " ms of its acknowledgement");
+        }
+        verbOrFail(i, Target.Verb.KILL_MYSQLD, List.of(primary));
+        return i;
+    }
+
+    /** The slow commit: forced to statement logging so that each replica runs the sleep again. */
+    static String slowCommit(String table, long key, String primary, long atMs) {
+        String at = java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS")
+                .withZone(java.time.ZoneOffset.UTC).format(java.time.Instant.ofEpochMilli(atMs));
+        // every value a literal but the sleep's: the row must be the same on every node (CHECKSUM TABLE)
+        return "SET SESSION binlog_format=STATEMENT; INSERT INTO " + table + " (k, worker, at, server) VALUES (" + key
+                + ", 'slow', '" + at + "', IF(SLEEP(" + SLOW_APPLY_S + ") = 0, '" + primary + "', 'interrupted'))";
+    }
+
+    /** 1 while a replication thread of the server runs the slow commit of key. */
+    static String applyingQuery(long key) {
+        return "SELECT COUNT(*) > 0 FROM information_schema.PROCESSLIST WHERE USER = 'system user' AND INFO LIKE "
+                + "'INSERT INTO % VALUES (" + key + ", ''slow''%'";
     }
 
     /** The key=value pairs of the last line starting with "RESULT " in a command's output. */

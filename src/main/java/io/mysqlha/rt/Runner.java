@@ -263,7 +263,8 @@ public final class Runner {
         Nemesis.Injection inj;
         long faultMs;
         try {
-            inj = nemesis.inject(f, primary, replicas, rng, cfg.holdFor(f));
+            inj = nemesis.inject(f, primary, replicas, rng, cfg.holdFor(f), workload.table(), w -> history.add(
+                    new Op(n, "fault", Op.Kind.WRITE, w.key(), w.type(), w.invokeMs(), w.completeMs(), w.server(), null)));
             faultMs = System.currentTimeMillis();
             current = inj;
         } catch (IllegalStateException e) {
