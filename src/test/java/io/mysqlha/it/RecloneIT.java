@@ -4,6 +4,7 @@ import io.mysqlha.it.TestLab.Run;
 
 import io.mysqlha.rt.CrmMon;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -20,11 +21,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * {@code mysqlha reclone} on the real lab (its own directory, prefix and /24), reaching the nodes through
- * the lab's exec (the lab has no sshd): a replica given an errant transaction and restarted uncleanly is
+ * the lab's exec from the host, then over ssh from a node as in production: a replica given an errant transaction and restarted uncleanly is
  * refused by the agent ("refusing to rejoin: this node has transactions the primary ... lacks"); reclone
  * rebuilds it from the other replica, Pacemaker runs it as a replica again, it replicates a row written
  * afterwards on the primary, its errant data is gone from the datadir and kept in the old one, which
  * {@code --discard-old} then removes. Reclone of the primary is refused with its message, changing nothing.
+ * Last, run on the primary, it rebuilds that replica again from the other one with both reached over ssh
+ * (the lab's sshd), and the node replicates again.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class RecloneIT {
@@ -112,6 +115,47 @@ class RecloneIT {
         assertTrue(d.out().contains("removed the old datadir " + refused + ":" + old), d.out());
         assertEquals(1, exec(refused, "test", "-e", old).rc(), old + " removed");
         assertTrue(view().unpromoted().contains(refused));
+    }
+
+    @Test
+    @Order(3)
+    void overSshFromANodeThatIsNeitherTargetNorSource() throws Exception {
+        // as in production: the command runs on a node (here the primary) and reaches the two others as root
+        // by their names over ssh (the lab's sshd on every node, its own keys and known hosts)
+        Run env = run(List.of(LAB.toString(), "env"), 30);
+        Assumptions.assumeTrue(env.out().contains("LAB_SSHD=1"), "the lab's nodes run no sshd (openssh-server missing)");
+        Run hop = exec(primary, "ssh", other, "hostname");
+        assertEquals(0, hop.rc(), hop.out());
+        assertEquals(other, hop.out().strip(), "ssh by name reaches " + other);
+
+        long s = System.nanoTime();
+        Run r = run(List.of(LAB.toString(), "exec", primary, "java", "-jar", "/usr/share/mysqlha/mysqlha.jar", "reclone",
+                refused, "--force", "--discard-old"), 300);
+        System.out.printf("RecloneIT: reclone %s over ssh (run on %s) took %.1f s:%n%s%n", refused, primary,
+                (System.nanoTime() - s) / 1e9, r.out());
+        assertEquals(0, r.rc(), r.out());
+        assertTrue(r.out().contains("rebuilding " + refused + " from " + other + " (a replica)"), r.out());
+        assertTrue(r.out().contains(refused + " replicates from " + primary), r.out());
+        assertTrue(r.out().contains("removed its old datadir"), r.out());
+        // the target and the source were reached through their sshd, as root with the lab's key
+        for (String n : List.of(refused, other)) {
+            Run log = exec(n, "grep", "-c", "Accepted publickey for root from " + nodeAddress(primary), "/var/log/sshd.log");
+            assertTrue(log.rc() == 0 && Integer.parseInt(log.out().strip()) > 0, n + "'s sshd: " + log.out());
+        }
+        assertTrue(view().unpromoted().contains(refused));
+        assertTrue(view().failures().isEmpty(), view().failures().toString());
+        String seen = "";
+        assertEquals(0, exec(primary, "mariadb", "-e", "INSERT INTO lab.reclone_it VALUES (43)").rc());
+        for (int i = 0; i < 30 && !seen.equals("43"); i++) {
+            seen = exec(refused, "mariadb", "-N", "-B", "-e", "SELECT i FROM lab.reclone_it WHERE i = 43").out().strip();
+            Thread.sleep(500);
+        }
+        assertEquals("43", seen, "the node rebuilt over ssh replicates the primary's new row");
+    }
+
+    /** The node's address on the lab's network (node1 is .11). */
+    static String nodeAddress(String node) {
+        return LAB_ENV.get("MYSQLHA_LAB_NET") + "." + (10 + Integer.parseInt(node.substring("node".length())));
     }
 
     static Run reclone(String node) throws Exception {
