@@ -3,6 +3,7 @@ package io.mysqlha.agent;
 import io.mysqlha.decide.CompensationPlan;
 import io.mysqlha.decide.CrashGuard;
 import io.mysqlha.decide.Election;
+import io.mysqlha.decide.FencedOut;
 import io.mysqlha.decide.FlapGuard;
 import io.mysqlha.decide.GrantCheck;
 import io.mysqlha.decide.Lineage;
@@ -84,6 +85,12 @@ public final class MysqlAgent implements OcfAgent {
     static final long MONITOR_SQL_MS = 5_000;
     /** Connect bound for peers at promote: a LAN answers in far less; a partitioned peer costs this once. */
     static final long PEER_CONNECT_MS = 1_500;
+    /**
+     * How long a replica's IO stop may spend saying goodbye to its source (seconds): the connect that kills the
+     * source's dump thread. It spares the source a dump thread that ends by itself; when the source is gone
+     * (every node loss and partition, at the promotion) it only delays, 2 s at MariaDB's default.
+     */
+    static final int SEMI_SYNC_GOODBYE_S = 1;
 
     /** What the agent needs from outside, wired by the CLI. */
     public record Ports(Cluster cluster, SqlConnector sql, MysqldService mysqld, LocalState state,
@@ -406,6 +413,7 @@ public final class MysqlAgent implements OcfAgent {
             if (st.semiSync().available()) {
                 // HA replicas ACK; async extras never do, so they can never be what a commit waited for
                 exec(s, d.enableReplicaSemiSync(p.bool("semisync") && isHaNode()));
+                exec(s, d.boundSemiSyncGoodbye(SEMI_SYNC_GOODBYE_S));
             }
             try {
                 checkSafeToRejoin(s, d, st, fence, lastEnd, mi);
@@ -975,7 +983,8 @@ public final class MysqlAgent implements OcfAgent {
         io.cluster().prefetchProperties(deadline);
         CompletableFuture<List<String>> members = beside("promote-partition", () -> io.cluster().partitionMembers(deadline));
         boolean quorate = io.cluster().hasQuorum(deadline);
-        Quorum q = Quorum.check(quorate, join(members), haNodes(), localNode(), () -> io.cluster().voteQuorum(deadline));
+        List<String> partition = join(members);
+        Quorum q = Quorum.check(quorate, partition, haNodes(), localNode(), () -> io.cluster().voteQuorum(deadline));
         if (!q.allowed()) {
             throw OcfException.generic("promotion refused: " + String.join("; ", q.reasons()));
         }
@@ -994,12 +1003,20 @@ public final class MysqlAgent implements OcfAgent {
             MasterInfo prev = masterInfo().orElse(null);
             String oldPrimary = prev == null ? null : prev.node();
             boolean replicating = st.replica().configured();
+            InstanceState atStart = st;
             t.mark("local");
-            Map<String, Position> peers = isolateOldPrimary(oldPrimary, () -> {
+            Optional<String> fencedOut = FencedOut.oldPrimary(oldPrimary, localNode(), partition,
+                    name -> io.cluster().clusterProperty(name, deadline));
+            fencedOut.ifPresent(why -> log.info("promote: not waiting to reach the old primary: " + why));
+            Map<String, Position> peers = isolateOldPrimary(oldPrimary, fencedOut.isPresent(), () -> {
                 if (replicating) {
                     // this node's IO thread stops while the peers' do: a semi-sync replica's stop says goodbye
-                    // to its source first (a connect bounded by rpl_semi_sync_slave_kill_conn_timeout), and a
-                    // lost source would otherwise cost that wait twice in a row
+                    // to its source first (a connect bounded by rpl_semi_sync_slave_kill_conn_timeout, set by
+                    // start; again here for a server an older agent started), and a lost source would otherwise
+                    // cost that wait twice in a row
+                    if (atStart.semiSync().available()) {
+                        exec(s, d.boundSemiSyncGoodbye(SEMI_SYNC_GOODBYE_S));
+                    }
                     s.execute(d.stopReplicaIo());
                 }
             });
@@ -1142,9 +1159,13 @@ public final class MysqlAgent implements OcfAgent {
      * runs on the calling thread while the peers are reached, each on a thread of its own (never the common
      * pool, which has one thread on a two-core node and would reach the peers one after the other).
      */
-    private Map<String, Position> isolateOldPrimary(String recordedPrimary, Runnable meanwhile) {
+    private Map<String, Position> isolateOldPrimary(String recordedPrimary, boolean oldPrimaryFenced, Runnable meanwhile) {
         List<String> peers = new ArrayList<>(haNodes().isEmpty() ? io.cluster().knownNodes(deadline) : haNodes());
         peers.remove(localNode());
+        if (oldPrimaryFenced) {
+            // Pacemaker fenced its node before this promote (decide/FencedOut): no SQL reaches it
+            peers.remove(recordedPrimary);
+        }
         // in parallel, each bounded: a partitioned peer costs one connect timeout, not one per peer
         java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(
                 Math.max(1, peers.size()), r -> {
@@ -1192,6 +1213,9 @@ public final class MysqlAgent implements OcfAgent {
             boolean fromHere = pst.replica().sourcePort() == port() && (pst.replica().sourceHost().equals(
                     endpointOf(localNode()).host()) || pst.replica().sourceHost().equals(localNode()));
             if (pst.replica().configured() && pst.replica().ioRunning() && !fromHere) {
+                if (pst.semiSync().available()) {
+                    exec(ps, pd.boundSemiSyncGoodbye(SEMI_SYNC_GOODBYE_S));
+                }
                 ps.execute(pd.stopReplicaIo());
                 log.info("promote: stopped " + peer + "'s IO thread (source " + pst.replica().sourceHost() + ":"
                         + pst.replica().sourcePort() + ")");

@@ -88,6 +88,16 @@ public interface Dialect {
     /** Statements that make this server ACK as a semi-sync replica. */
     List<String> enableReplicaSemiSync(boolean enabled);
 
+    /**
+     * Bounds how long a semi-sync replica's IO stop waits to say goodbye to its source: MariaDB first connects
+     * to the source to kill its dump thread, within rpl_semi_sync_slave_kill_conn_timeout (5 s by default; 2 s
+     * measured when the source's node is gone or its server frozen). Nothing where the server has no such
+     * setting.
+     */
+    default List<String> boundSemiSyncGoodbye(int seconds) {
+        return List.of();
+    }
+
     /** A query returning one row, one column: 0 when the position was applied within the timeout, -1 if not. */
     String waitForPosition(Position p, long timeoutS);
 

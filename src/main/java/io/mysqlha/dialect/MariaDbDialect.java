@@ -135,6 +135,12 @@ final class MariaDbDialect extends BaseDialect {
     }
 
     @Override
+    public List<String> boundSemiSyncGoodbye(int seconds) {
+        // 0 would mean no bound at all to the client library: at least 1
+        return List.of("SET GLOBAL rpl_semi_sync_slave_kill_conn_timeout=" + Math.max(1, seconds));
+    }
+
+    @Override
     public String waitForPosition(Position p, long timeoutS) {
         // MASTER_GTID_WAIT waits for gtid_slave_pos; positions compare per domain
         return "SELECT MASTER_GTID_WAIT(" + Dialect.quote(p.text()) + ", " + timeoutS + ")";

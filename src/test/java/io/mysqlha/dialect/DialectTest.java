@@ -119,6 +119,7 @@ class DialectTest {
         assertEquals("RESET REPLICA ALL", d.resetReplicaAll());
         assertTrue(d.changeSourceGtid("h", 3306, "u", "p", 1, TlsSettings.OFF).startsWith("CHANGE REPLICATION SOURCE TO SOURCE_HOST='h'"));
         assertTrue(d.enablePrimarySemiSync(5).contains("SET GLOBAL rpl_semi_sync_source_enabled=ON"));
+        assertEquals(List.of(), d.boundSemiSyncGoodbye(1), "MySQL has no setting for the IO stop's goodbye");
     }
 
     @Test
@@ -138,6 +139,9 @@ class DialectTest {
                 + "MASTER_PASSWORD='it''s', MASTER_CONNECT_RETRY=1, MASTER_USE_GTID=slave_pos",
                 d.changeSourceGtid("db2", 3306, "repl", "it's", 1, TlsSettings.OFF));
         assertEquals(List.of("SET GLOBAL read_only=ON"), d.setReadOnly(true));
+        assertEquals(List.of("SET GLOBAL rpl_semi_sync_slave_kill_conn_timeout=1"), d.boundSemiSyncGoodbye(1));
+        assertEquals(List.of("SET GLOBAL rpl_semi_sync_slave_kill_conn_timeout=1"), d.boundSemiSyncGoodbye(0),
+                "0 is no bound at all to the client library");
         assertEquals("SELECT MASTER_GTID_WAIT('0-1-5,1-2-7', 3)", d.waitForPosition(MariaGtidPos.parse("1-2-7,0-1-5"), 3));
         assertTrue(d.changeSourceCoordinates("h", 1, "u", "p", new BinlogCoordinates("b.000002", 44), 1, TlsSettings.OFF)
                 .contains("MASTER_USE_GTID=no, MASTER_LOG_FILE='b.000002', MASTER_LOG_POS=44"));
