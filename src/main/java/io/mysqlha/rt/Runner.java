@@ -230,6 +230,24 @@ public final class Runner {
         return d;
     }
 
+    /**
+     * An injection that failed half-way may have left the cluster short of a node (a kill done, the second
+     * refused: the node held out for flapping, say). The next fault must not meet that cluster: the operator's
+     * part is played here as after any fault (bounded), and what it did is counted with this unknown iteration.
+     */
+    private IterationResult afterFailedInjection(int n, Fault f, String why, long start, Healer healer, History history) {
+        Healer.Outcome conv = healer.converge(cfg.convergeBound().toMillis(), () -> stopRequested, s -> {
+            say("  " + s);
+            history.event(n, "operator", Map.of("action", s));
+        });
+        history.event(n, conv.converged() ? "converged" : "not-converged", Map.of("after_ms", conv.convergedAfterMs(),
+                "wrong", conv.stillWrong(), "actions", conv.actions()));
+        long now = System.currentTimeMillis();
+        return new IterationResult(n, f, f.description, List.of(), null, null, start, start, now, now, Double.NaN,
+                Double.NaN, 0, 0, 0, 0, 0, 0, conv.actions(), conv.rebuilt(), List.of(),
+                why + (conv.converged() ? "" : "; the cluster did not converge afterwards: " + conv.stillWrong()));
+    }
+
     private IterationResult iteration(int n, Fault f, Nemesis nemesis, Healer healer, Workload workload,
             History history, Random rng, Set<Long> reportedLost) {
         long start = System.currentTimeMillis();
@@ -270,7 +288,7 @@ public final class Runner {
         } catch (IllegalStateException e) {
             workload.stop();
             history.event(n, "inject-failed", Map.of("fault", f.id, "error", e.getMessage()));
-            return IterationResult.skipped(n, f, e.getMessage(), start);
+            return afterFailedInjection(n, f, e.getMessage(), start, healer, history);
         }
         history.event(n, "fault", Map.of("fault", f.id, "nodes", inj.nodes, "what", inj.description));
         say("iteration " + n + ": " + inj.description + " (primary " + primary + ", hold " + cfg.holdFor(f).toSeconds() + " s)");
