@@ -235,9 +235,10 @@ public final class Runner {
      * refused: the node held out for flapping, say). The next fault must not meet that cluster: the operator's
      * part is played here as after any fault (bounded), and what it did is counted with this unknown iteration.
      */
-    private IterationResult afterFailedInjection(int n, Fault f, String why, long start, Healer healer, History history) {
-        Healer.Outcome conv = healer.converge(cfg.convergeBound().toMillis(), () -> stopRequested, s -> {
-            say("  " + s);
+    static IterationResult afterFailedInjection(int n, Fault f, String why, long start, Healer healer, History history,
+            long boundMs, java.util.function.BooleanSupplier stop, java.util.function.Consumer<String> say) {
+        Healer.Outcome conv = healer.converge(boundMs, stop, s -> {
+            say.accept("  " + s);
             history.event(n, "operator", Map.of("action", s));
         });
         history.event(n, conv.converged() ? "converged" : "not-converged", Map.of("after_ms", conv.convergedAfterMs(),
@@ -288,7 +289,8 @@ public final class Runner {
         } catch (IllegalStateException e) {
             workload.stop();
             history.event(n, "inject-failed", Map.of("fault", f.id, "error", e.getMessage()));
-            return afterFailedInjection(n, f, e.getMessage(), start, healer, history);
+            return afterFailedInjection(n, f, e.getMessage(), start, healer, history, cfg.convergeBound().toMillis(),
+                    () -> stopRequested, this::say);
         }
         history.event(n, "fault", Map.of("fault", f.id, "nodes", inj.nodes, "what", inj.description));
         say("iteration " + n + ": " + inj.description + " (primary " + primary + ", hold " + cfg.holdFor(f).toSeconds() + " s)");
