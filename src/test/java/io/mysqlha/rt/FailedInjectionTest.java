@@ -2,11 +2,9 @@ package io.mysqlha.rt;
 
 import org.junit.jupiter.api.Test;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -18,24 +16,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class FailedInjectionTest {
     /** node1 held out (its start refused) until it is released and the failures cleaned up; then healthy. */
-    static class HeldOut implements Target {
+    static class HeldOut extends ScriptedTarget {
         final List<String> log = new ArrayList<>();
         boolean released;
         boolean cleaned;
 
-        @Override public String name() { return "scripted"; }
-        @Override public List<String> haNodes() { return List.of("node1", "node2", "node3"); }
-        @Override public List<String> allNodes() { return haNodes(); }
-        @Override public String writerVip() { return "192.0.2.50"; }
-        @Override public Optional<String> readerVip() { return Optional.of("192.0.2.51"); }
-        @Override public AppAccount app() { return new AppAccount("app", "p", "lab"); }
-        @Override public void preflight() { }
-        @Override public Process spawn(String node, String... argv) { throw new UnsupportedOperationException(); }
-        @Override public Optional<List<String>> addresses(String node) { return Optional.empty(); }
-        @Override public boolean supports(Verb verb) { return true; }
-        @Override public List<String> wrap(String node, List<String> argv) { return argv; }
-        @Override public void collectLogs(String node, Path dir) { }
-        @Override public Exec.Result fault(Verb verb, List<String> nodes, Duration timeout) { throw new UnsupportedOperationException(); }
+        HeldOut() {
+            super(List.of("node1", "node2", "node3"), true);
+        }
 
         @Override
         public synchronized Exec.Result exec(String node, Duration timeout, String... argv) {

@@ -2,12 +2,10 @@ package io.mysqlha.rt;
 
 import org.junit.jupiter.api.Test;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
 
@@ -19,23 +17,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** slow-apply-at-failover's order of steps against a scripted target: no cluster, no processes. */
 class SlowApplyFaultTest {
     /** Records every command and fault verb; the slow commit's answer and the replicas applying it are scripted. */
-    static final class Scripted implements Target {
+    static final class Scripted extends ScriptedTarget {
         final List<String> log = new ArrayList<>();
         final Set<String> applying = new HashSet<>();
         int commitRc = 0;
 
-        @Override public String name() { return "scripted"; }
-        @Override public List<String> haNodes() { return List.of("n1", "n2", "n3"); }
-        @Override public List<String> allNodes() { return haNodes(); }
-        @Override public String writerVip() { return "192.0.2.50"; }
-        @Override public Optional<String> readerVip() { return Optional.empty(); }
-        @Override public AppAccount app() { return new AppAccount("app", "p", "lab"); }
-        @Override public void preflight() { }
-        @Override public Process spawn(String node, String... argv) { throw new UnsupportedOperationException(); }
-        @Override public Optional<List<String>> addresses(String node) { return Optional.empty(); }
-        @Override public boolean supports(Verb verb) { return true; }
-        @Override public List<String> wrap(String node, List<String> argv) { return argv; }
-        @Override public void collectLogs(String node, Path dir) { }
+        Scripted() {
+            super(List.of("n1", "n2", "n3"), false);
+        }
 
         @Override
         public synchronized Exec.Result exec(String node, Duration timeout, String... argv) {
