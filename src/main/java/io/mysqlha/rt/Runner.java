@@ -230,6 +230,18 @@ public final class Runner {
         return d;
     }
 
+    /** The healing phase: the operator's part played as written down, each action said and recorded. */
+    private static Healer.Outcome converge(int n, Healer healer, History history, long boundMs,
+            java.util.function.BooleanSupplier stop, java.util.function.Consumer<String> say) {
+        Healer.Outcome conv = healer.converge(boundMs, stop, s -> {
+            say.accept("  " + s);
+            history.event(n, "operator", Map.of("action", s));
+        });
+        history.event(n, conv.converged() ? "converged" : "not-converged", Map.of("after_ms", conv.convergedAfterMs(),
+                "wrong", conv.stillWrong(), "actions", conv.actions()));
+        return conv;
+    }
+
     /**
      * An injection that failed half-way may have left the cluster short of a node (a kill done, the second
      * refused: the node held out for flapping, say). The next fault must not meet that cluster: the operator's
@@ -237,12 +249,7 @@ public final class Runner {
      */
     static IterationResult afterFailedInjection(int n, Fault f, String why, long start, Healer healer, History history,
             long boundMs, java.util.function.BooleanSupplier stop, java.util.function.Consumer<String> say) {
-        Healer.Outcome conv = healer.converge(boundMs, stop, s -> {
-            say.accept("  " + s);
-            history.event(n, "operator", Map.of("action", s));
-        });
-        history.event(n, conv.converged() ? "converged" : "not-converged", Map.of("after_ms", conv.convergedAfterMs(),
-                "wrong", conv.stillWrong(), "actions", conv.actions()));
+        Healer.Outcome conv = converge(n, healer, history, boundMs, stop, say);
         long now = System.currentTimeMillis();
         return new IterationResult(n, f, f.description, List.of(), null, null, start, start, now, now, Double.NaN,
                 Double.NaN, 0, 0, 0, 0, 0, 0, conv.actions(), conv.rebuilt(), List.of(),
@@ -308,12 +315,7 @@ public final class Runner {
             inj.commandOutput().lines().filter(l -> l.startsWith("RESULT ") || l.startsWith("  - ")
                     || l.startsWith("switchover ")).forEach(l -> say("  " + l));
         }
-        Healer.Outcome conv = healer.converge(cfg.convergeBound().toMillis(), () -> stopRequested, s -> {
-            say("  " + s);
-            history.event(n, "operator", Map.of("action", s));
-        });
-        history.event(n, conv.converged() ? "converged" : "not-converged", Map.of("after_ms", conv.convergedAfterMs(),
-                "wrong", conv.stillWrong(), "actions", conv.actions()));
+        Healer.Outcome conv = converge(n, healer, history, cfg.convergeBound().toMillis(), () -> stopRequested, this::say);
         sleepUnlessStopped(conv.converged() ? AFTER_CONVERGED_MS : 0);
         workload.stop();
         if (stopRequested) {
