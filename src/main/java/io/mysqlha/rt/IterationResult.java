@@ -54,7 +54,13 @@ public record IterationResult(int n, Fault fault, String description, List<Strin
     }
 
     static IterationResult skipped(int n, Fault f, String why, long now) {
-        return new IterationResult(n, f, f.description, List.of(), null, null, now, now, now, now, Double.NaN,
-                Double.NaN, 0, 0, 0, 0, 0, 0, List.of(), List.of(), List.of(), why);
+        return skipped(n, f, why, now, now, List.of(), List.of());
+    }
+
+    /** Skipped after the operator's part was played (a failed injection's healing): its actions count. */
+    static IterationResult skipped(int n, Fault f, String why, long start, long end, List<String> actions,
+            List<String> rebuilt) {
+        return new IterationResult(n, f, f.description, List.of(), null, null, start, start, end, end, Double.NaN,
+                Double.NaN, 0, 0, 0, 0, 0, 0, actions, rebuilt, List.of(), why);
     }
 }

@@ -100,15 +100,9 @@ public final class Nemesis {
     /**
      * Injects fault. primary: the currently promoted node; replicas: the others (HA nodes first).
      * Throws IllegalStateException when the injection itself failed (nothing, or only part, was done: the
-     * returned undo steps are still run by heal()).
-     */
-    public Injection inject(Fault fault, String primary, List<String> replicas, Random rng, Duration hold) {
-        return inject(fault, primary, replicas, rng, hold, null, w -> { });
-    }
-
-    /**
-     * The same; table: the run's table, for the faults that write to it themselves; writes: told of each such
-     * write as soon as its outcome is known, even when the injection fails afterwards (the row may be there).
+     * returned undo steps are still run by heal()). table: the run's table, for the faults that write to it
+     * themselves; writes: told of each such write as soon as its outcome is known, even when the injection
+     * fails afterwards (the row may be there).
      */
     public Injection inject(Fault fault, String primary, List<String> replicas, Random rng, Duration hold,
             String table, Consumer<Write> writes) {

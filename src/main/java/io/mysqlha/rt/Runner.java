@@ -250,10 +250,9 @@ public final class Runner {
     static IterationResult afterFailedInjection(int n, Fault f, String why, long start, Healer healer, History history,
             long boundMs, java.util.function.BooleanSupplier stop, java.util.function.Consumer<String> say) {
         Healer.Outcome conv = converge(n, healer, history, boundMs, stop, say);
-        long now = System.currentTimeMillis();
-        return new IterationResult(n, f, f.description, List.of(), null, null, start, start, now, now, Double.NaN,
-                Double.NaN, 0, 0, 0, 0, 0, 0, conv.actions(), conv.rebuilt(), List.of(),
-                why + (conv.converged() ? "" : "; the cluster did not converge afterwards: " + conv.stillWrong()));
+        return IterationResult.skipped(n, f, why + (conv.converged() ? ""
+                : "; the cluster did not converge afterwards: " + conv.stillWrong()), start, System.currentTimeMillis(),
+                conv.actions(), conv.rebuilt());
     }
 
     private IterationResult iteration(int n, Fault f, Nemesis nemesis, Healer healer, Workload workload,
